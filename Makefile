@@ -1,0 +1,46 @@
+# imscope — `make run` starts the dashboard on the embedded engine;
+# `make test` sets up and runs every test. Both work on a fresh machine.
+
+GO       ?= go
+BIN      := bin/imscope
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X main.version=$(VERSION)
+DATA     ?= ./data
+LISTEN   ?= :8080
+# Debian packages the tests use: a ClickHouse server too old to serve (the
+# server engine must refuse it by name) and wrk for load benchmarks.
+TEST_APT := clickhouse-server wrk
+
+.PHONY: run test deps build bench fuzz lint clean
+
+run: deps build
+	$(BIN) serve --data $(DATA) --listen $(LISTEN)
+
+test: deps
+	scripts/apt.sh $(TEST_APT)
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 20m ./...
+
+deps:
+	scripts/deps.sh
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/imscope
+
+# Benchmarks: figures go into BENCHMARKS.md (see there for each command).
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./...
+
+# Short fuzzing of every parser; FUZZTIME=5m for a longer run.
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParseType -fuzztime $(FUZZTIME) ./queries/rowbinary
+	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./queries/rowbinary
+	$(GO) test -run '^$$' -fuzz FuzzSplitStatements -fuzztime $(FUZZTIME) ./queries
+
+lint:
+	gofmt -l . | (! grep .)
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin

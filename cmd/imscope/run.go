@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+)
+
+// errUsage means the command line was wrong; the usage text has been printed.
+var errUsage = errors.New("usage")
+
+// command is one subcommand of imscope.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, env *environment, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "start the dashboard and API (the default)", cmdServe},
+		{"migrate", "apply schema migrations and exit", cmdMigrate},
+		{"version", "print version information", cmdVersion},
+	}
+}
+
+// environment is what every command gets: where to write, the environment
+// variables and the parsed configuration.
+type environment struct {
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+	cfg    *Config
+	log    *slog.Logger
+}
+
+// run is imscope's whole program: main only wires the process to it, so tests
+// run it in-process with their own args, environment and outputs.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	name := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if name == "help" {
+		printUsage(stdout)
+		return nil
+	}
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") && name == "serve" && len(args) == 1 {
+		printUsage(stdout)
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			err := c.run(ctx, &environment{getenv: getenv, stdout: stdout, stderr: stderr}, args)
+			if errors.Is(err, errHelp) {
+				return nil
+			}
+			return err
+		}
+	}
+	fmt.Fprintf(stderr, "imscope: unknown command %q\n\n", name)
+	printUsage(stderr)
+	return errUsage
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "imscope — IM market analytics and interoperability dashboard")
+	fmt.Fprintln(w, "\nUsage: imscope [command] [flags]")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun `imscope COMMAND --help` for a command's flags.")
+}
+
+// engineFlags are the flags every command that opens the engine shares.
+// Flags override environment variables, which override the config file.
+// Their values are read back with FlagSet.Visit, so only flags actually given
+// override the configuration.
+type engineFlags struct {
+	config string
+}
+
+func (f *engineFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.config, "config", "", "YAML config file (see imscope.example.yaml)")
+	fs.String("data", "", "embedded engine data directory (default ./data; IMSCOPE_DATA)")
+	fs.String("libchdb", "", "path to libchdb.so (IMSCOPE_LIBCHDB)")
+	fs.String("clickhouse", "", "use a ClickHouse server: clickhouse://user:pass@host:9000/db (IMSCOPE_CLICKHOUSE)")
+	fs.String("database", "", "database name (default imscope; IMSCOPE_DATABASE)")
+	fs.String("log-level", "", "debug, info, warn or error (IMSCOPE_LOG_LEVEL)")
+}
+
+// parse parses args for command name and loads the configuration.
+func (env *environment) parse(name string, fs *flag.FlagSet, f *engineFlags, args []string) error {
+	fs.SetOutput(env.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.stderr, "Usage: imscope %s [flags]\n\nFlags:\n", name)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.stderr, "imscope %s: unexpected argument %q\n", name, fs.Arg(0))
+		return errUsage
+	}
+	// Flags that were given override the environment and the file.
+	keys := map[string]string{"data": "engine.data", "libchdb": "engine.libchdb", "clickhouse": "engine.clickhouse", "database": "engine.database", "log-level": "log.level", "listen": "listen"}
+	var flags []configFlag
+	fs.Visit(func(fl *flag.Flag) {
+		if key, ok := keys[fl.Name]; ok {
+			flags = append(flags, configFlag{Key: key, Name: "--" + fl.Name, Value: fl.Value.String()})
+		}
+	})
+	cfg, err := loadConfig(f.config, env.getenv, flags...)
+	if err != nil {
+		return err
+	}
+	env.cfg = cfg
+	env.log = newLogger(env.stderr, cfg.Log)
+	return nil
+}
+
+// errHelp means --help was asked for and printed; the command succeeds.
+var errHelp = errors.New("help")
+
+func newLogger(w io.Writer, c LogConfig) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.SlogLevel()}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,177 @@
+package enginetest
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/imscope/imscope"
+	"github.com/imscope/imscope/queries"
+)
+
+var networks = []string{"qq", "wangwang", "fetion", "msn", "skype", "sinauc", "popo", "yahoo"}
+
+// testInsertMillion writes 1 M usage rows through Engine.Insert and counts
+// them back exactly — libchdb once kept only tens of thousands of 2 M inline
+// rows without reporting an error, so every insert path is counted.
+func testInsertMillion(t *testing.T, e queries.Engine) {
+	ctx := context.Background()
+	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
+		t.Fatal(err)
+	}
+	const n = 1_000_000
+	start := time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC)
+	b, err := e.Insert(ctx, "usage_samples", "ts", "source", "network", "metric", "segment", "value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var wantSum float64
+	for i := range n {
+		v := float64(i % 1000)
+		wantSum += v
+		if err := b.Append(start.Add(time.Duration(i)*time.Minute), "conformance", networks[i%len(networks)], "messages", "", v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if b.Len() != n {
+		t.Fatalf("batch holds %d rows, want %d", b.Len(), n)
+	}
+	if err := b.Send(); err != nil {
+		t.Fatal(err)
+	}
+	var count uint64
+	var sum float64
+	var qq uint64
+	scanOne(t, e, "SELECT count(), sum(value), countIf(network = 'qq') FROM usage_samples", nil, &count, &sum, &qq)
+	if count != n || sum != wantSum || qq != n/8 {
+		t.Fatalf("read back %d rows summing %v (%d qq); want %d rows summing %v (%d qq)", count, sum, qq, n, wantSum, n/8)
+	}
+	// The materialized view saw every row too.
+	var rolled uint64
+	scanOne(t, e, "SELECT countMerge(samples) FROM usage_daily", nil, &rolled)
+	if rolled != n {
+		t.Fatalf("daily rollup counted %d samples, want %d", rolled, n)
+	}
+}
+
+// testInsertRejectsBadRow: a value that does not fit its column is refused at
+// Append with the column named, and the batch's good rows still land.
+func testInsertRejectsBadRow(t *testing.T, e queries.Engine) {
+	ctx := context.Background()
+	mustExec(t, e, "CREATE TABLE strict (id UInt8, bound Enum8('eq' = 0, 'lt' = 1), note Nullable(String)) ENGINE = MergeTree ORDER BY id")
+	b, err := e.Insert(ctx, "strict", "id", "bound", "note")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Append(1, "eq", nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range [][]any{{300, "eq", nil}, {2, "approximately", nil}, {-1, "lt", nil}, {3, "eq", 42}} {
+		err := b.Append(bad...)
+		if err == nil {
+			t.Fatalf("row %v was accepted", bad)
+		}
+		if !strings.Contains(err.Error(), "column") {
+			t.Fatalf("error %q does not name the column", err)
+		}
+	}
+	if err := b.Append(2, "lt", "fine"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Send(); err != nil {
+		t.Fatal(err)
+	}
+	var n uint64
+	scanOne(t, e, "SELECT count() FROM strict", nil, &n)
+	if n != 2 {
+		t.Fatalf("%d rows landed, want the 2 good ones", n)
+	}
+}
+
+// testRollupMatchesRaw: the daily rollup answers usage questions exactly as
+// the raw samples do, for every aggregation and granularity.
+func testRollupMatchesRaw(t *testing.T, e queries.Engine) {
+	ctx := context.Background()
+	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2010, 12, 20, 0, 0, 0, 0, time.UTC)
+	var samples []imscope.Sample
+	for h := 0; h < 24*40; h += 5 {
+		for i, nw := range networks[:4] {
+			ts := start.Add(time.Duration(h) * time.Hour)
+			samples = append(samples,
+				imscope.Sample{TS: ts, Source: "t", Network: nw, Metric: "messages", Value: float64((h*7+i*13)%50 + 1)},
+				imscope.Sample{TS: ts, Source: "t", Network: nw, Metric: "active_users_30d", Value: float64(1000*(i+1) + h)},
+				imscope.Sample{TS: ts, Source: "t", Network: nw, Metric: "connections", Value: float64((h*3+i)%17 + 1)})
+		}
+	}
+	if err := queries.InsertSamples(ctx, e, samples); err != nil {
+		t.Fatal(err)
+	}
+	for _, metric := range []string{"messages", "active_users_30d", "connections"} {
+		for _, g := range []imscope.Granularity{imscope.Day, imscope.Week, imscope.Month, imscope.Quarter, imscope.Year} {
+			f := imscope.Filter{From: start.AddDate(0, 0, 3), To: start.AddDate(0, 0, 35), Granularity: g, Metric: metric}
+			rolled, err := queries.UsageTotals(ctx, e, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, err := queries.UsageTotalsRaw(ctx, e, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rolled) == 0 || len(rolled) != len(raw) {
+				t.Fatalf("%s/%s: rollup gave %d rows, raw %d", metric, g, len(rolled), len(raw))
+			}
+			for i := range raw {
+				r, w := rolled[i], raw[i]
+				if !r.Period.Equal(w.Period) || r.Network != w.Network || r.Samples != w.Samples || math.Abs(r.Value-w.Value) > 1e-9*math.Max(1, math.Abs(w.Value)) {
+					t.Fatalf("%s/%s row %d: rollup %+v, raw %+v", metric, g, i, r, w)
+				}
+			}
+		}
+	}
+	// A network filter narrows the answer.
+	only, err := queries.UsageTotals(ctx, e, imscope.Filter{From: start, To: start.AddDate(0, 1, 0), Granularity: imscope.Month, Metric: "messages", Networks: []string{"fetion"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range only {
+		if u.Network != "fetion" {
+			t.Fatalf("network filter let %s through", u.Network)
+		}
+	}
+	if len(only) != 2 {
+		t.Fatalf("fetion over Dec–Jan: %d periods, want 2", len(only))
+	}
+}
+
+func testMarketReports(t *testing.T, e queries.Engine) {
+	ctx := context.Background()
+	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
+		t.Fatal(err)
+	}
+	q3 := time.Date(2010, 7, 1, 0, 0, 0, 0, time.UTC)
+	in := []imscope.MarketReport{
+		{Period: "2010-Q3", PeriodStart: q3, Publisher: "Analysys International", Basis: "users", Network: "qq", Share: 76.37, Bound: imscope.BoundEq},
+		{Period: "2010-Q3", PeriodStart: q3, Publisher: "Analysys International", Basis: "users", Network: "yahoo", Share: 1, Bound: imscope.BoundLt, Note: "published as no more than 1%"},
+	}
+	if err := queries.InsertMarketReports(ctx, e, in); err != nil {
+		t.Fatal(err)
+	}
+	// Importing the same report again replaces, not duplicates.
+	if err := queries.InsertMarketReports(ctx, e, in); err != nil {
+		t.Fatal(err)
+	}
+	got, err := queries.MarketReports(ctx, e, q3, q3.AddDate(0, 3, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Network != "qq" || got[0].Share != 76.37 || got[1].Bound != imscope.BoundLt || got[1].Note != in[1].Note || !got[0].PeriodStart.Equal(q3) {
+		t.Fatalf("got %+v", got)
+	}
+}

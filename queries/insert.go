@@ -1,0 +1,71 @@
+package queries
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/imscope/imscope"
+)
+
+// send appends n rows with row(i) and sends them as one batch.
+func send(ctx context.Context, e Engine, table string, columns []string, n int, row func(i int) []any) error {
+	if n == 0 {
+		return nil
+	}
+	b, err := e.Insert(ctx, table, columns...)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	for i := range n {
+		if err := b.Append(row(i)...); err != nil {
+			return err
+		}
+	}
+	if err := b.Send(); err != nil {
+		return fmt.Errorf("cannot write %d rows to %s: %w", n, table, err)
+	}
+	return nil
+}
+
+// InsertSamples writes usage samples in one batch.
+func InsertSamples(ctx context.Context, e Engine, s []imscope.Sample) error {
+	return send(ctx, e, "usage_samples", []string{"ts", "source", "network", "metric", "segment", "value"}, len(s), func(i int) []any {
+		return []any{s[i].TS, s[i].Source, s[i].Network, s[i].Metric, s[i].Segment, s[i].Value}
+	})
+}
+
+// InsertBridgeSamples writes interop traffic in one batch.
+func InsertBridgeSamples(ctx context.Context, e Engine, s []imscope.BridgeSample) error {
+	cols := []string{"ts", "source", "bridge", "from_network", "to_network", "messages", "failures", "bytes", "latency", "latency_sum"}
+	return send(ctx, e, "bridge_traffic", cols, len(s), func(i int) []any {
+		b := s[i]
+		lat := b.Latency
+		if lat == nil {
+			lat = map[uint64]uint64{}
+		}
+		return []any{b.TS, b.Source, b.Bridge, b.FromNetwork, b.ToNetwork, b.Messages, b.Failures, b.Bytes, lat, b.LatencySum}
+	})
+}
+
+// InsertPanel writes panel activity in one batch.
+func InsertPanel(ctx context.Context, e Engine, p []imscope.PanelRecord) error {
+	cols := []string{"period", "user_key", "network", "segment", "active_days", "messages"}
+	return send(ctx, e, "panel_activity", cols, len(p), func(i int) []any {
+		r := p[i]
+		return []any{r.Period, r.UserKey, r.Network, r.Segment, r.ActiveDays, r.Messages}
+	})
+}
+
+// InsertMarketReports writes published shares in one batch.
+func InsertMarketReports(ctx context.Context, e Engine, r []imscope.MarketReport) error {
+	cols := []string{"period", "period_start", "publisher", "basis", "network", "share", "bound", "note"}
+	return send(ctx, e, "market_reports", cols, len(r), func(i int) []any {
+		m := r[i]
+		var note *string
+		if m.Note != "" {
+			note = &m.Note
+		}
+		return []any{m.Period, m.PeriodStart, m.Publisher, m.Basis, m.Network, m.Share, string(m.Bound), note}
+	})
+}

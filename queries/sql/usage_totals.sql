@@ -1,0 +1,23 @@
+-- Usage per network and period for one metric and segment, from the daily
+-- rollup. {agg} picks the metric's aggregation: counters sum their
+-- increments; gauges take the mean, the peak or the latest level.
+SELECT
+    multiIf({granularity:String} = 'day', day,
+            {granularity:String} = 'week', toMonday(day),
+            {granularity:String} = 'month', toStartOfMonth(day),
+            {granularity:String} = 'quarter', toStartOfQuarter(day),
+            toStartOfYear(day)) AS period,
+    network,
+    multiIf({agg:String} = 'sum', sumMerge(total),
+            {agg:String} = 'max', maxMerge(peak),
+            {agg:String} = 'last', argMaxMerge(latest),
+            avgMerge(mean)) AS value,
+    countMerge(samples) AS samples
+FROM usage_daily
+WHERE metric = {metric:String}
+  AND segment = {segment:String}
+  AND day >= toDate({from:DateTime64(3, 'UTC')})
+  AND day < toDate({to:DateTime64(3, 'UTC')})
+  AND (empty({networks:Array(String)}) OR has({networks:Array(String)}, network))
+GROUP BY period, network
+ORDER BY period, network
