@@ -66,3 +66,16 @@ type MarketReport struct {
 	Bound       Bound
 	Note        string
 }
+
+// BridgeState is one observed state of a bridge (or of one remote login of
+// it): the uptime of a bridge is computed from these transitions.
+type BridgeState struct {
+	TS       time.Time
+	Source   string
+	Bridge   string
+	RemoteID string // the remote account the state is about, "" for the bridge itself
+	State    string // as reported, e.g. CONNECTED, TRANSIENT_DISCONNECT, BAD_CREDENTIALS
+	Up       bool
+	Error    string
+	Message  string
+}

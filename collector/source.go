@@ -14,12 +14,13 @@ type Batch struct {
 	Bridges  []imscope.BridgeSample
 	Panel    []imscope.PanelRecord
 	Reports  []imscope.MarketReport
+	States   []imscope.BridgeState
 	Problems []Problem
 }
 
 // Rows is the number of rows in the batch, all tables together.
 func (b *Batch) Rows() int {
-	return len(b.Samples) + len(b.Bridges) + len(b.Panel) + len(b.Reports)
+	return len(b.Samples) + len(b.Bridges) + len(b.Panel) + len(b.Reports) + len(b.States)
 }
 
 // Problem is bad input found while collecting — a malformed series, a CSV

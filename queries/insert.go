@@ -69,3 +69,12 @@ func InsertMarketReports(ctx context.Context, e Engine, r []imscope.MarketReport
 		return []any{m.Period, m.PeriodStart, m.Publisher, m.Basis, m.Network, m.Share, string(m.Bound), note}
 	})
 }
+
+// InsertBridgeStates writes bridge state events in one batch.
+func InsertBridgeStates(ctx context.Context, e Engine, st []imscope.BridgeState) error {
+	cols := []string{"ts", "source", "bridge", "remote_id", "state", "up", "error", "message"}
+	return send(ctx, e, "bridge_states", cols, len(st), func(i int) []any {
+		s := st[i]
+		return []any{s.TS, s.Source, s.Bridge, s.RemoteID, s.State, s.Up, s.Error, s.Message}
+	})
+}

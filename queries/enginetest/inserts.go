@@ -175,3 +175,24 @@ func testMarketReports(t *testing.T, e queries.Engine) {
 		t.Fatalf("got %+v", got)
 	}
 }
+
+// testInsertToken: a batch sent twice with the same token lands once, in the
+// table and in its rollup; a different token lands again.
+func testInsertToken(t *testing.T, e queries.Engine) {
+	ctx := context.Background()
+	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2011, 3, 1, 12, 0, 0, 0, time.UTC)
+	rows := []imscope.Sample{{TS: at, Source: "t", Network: "qq", Metric: "messages", Value: 5}, {TS: at, Source: "t", Network: "msn", Metric: "messages", Value: 7}}
+	for _, token := range []string{"batch-1", "batch-1", "batch-2"} {
+		if err := queries.InsertSamples(queries.WithInsertToken(ctx, token), e, rows); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n, rolled uint64
+	scanOne(t, e, "SELECT count(), (SELECT countMerge(samples) FROM usage_daily) FROM usage_samples", nil, &n, &rolled)
+	if n != 4 || rolled != 4 {
+		t.Fatalf("three sends, two tokens: %d rows, %d in the rollup; want 4 and 4", n, rolled)
+	}
+}

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("BrokenMigration", func(t *testing.T) { testBrokenMigration(t, fresh(t)) })
 	t.Run("InsertMillion", func(t *testing.T) { testInsertMillion(t, fresh(t)) })
 	t.Run("InsertRejectsBadRow", func(t *testing.T) { testInsertRejectsBadRow(t, fresh(t)) })
+	t.Run("InsertToken", func(t *testing.T) { testInsertToken(t, fresh(t)) })
 	t.Run("RollupMatchesRaw", func(t *testing.T) { testRollupMatchesRaw(t, fresh(t)) })
 	t.Run("MarketReports", func(t *testing.T) { testMarketReports(t, fresh(t)) })
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/imscope/imscope/queries"
@@ -53,7 +54,15 @@ func (e *Engine) prepare(ctx *batchContext, table string, columns []string) (*ba
 		q.WriteString(queries.QuoteIdentifier(c))
 	}
 	q.WriteString(")")
-	cb, err := e.conn.PrepareBatch(ctx, q.String(), driver.WithReleaseConnection())
+	pctx := context.Context(ctx)
+	if token := queries.InsertToken(ctx); token != "" {
+		// The batch keeps these settings for its INSERT at Send.
+		pctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{
+			"insert_deduplication_token":                         token,
+			"deduplicate_blocks_in_dependent_materialized_views": 1,
+		}))
+	}
+	cb, err := e.conn.PrepareBatch(pctx, q.String(), driver.WithReleaseConnection())
 	if err != nil {
 		return nil, fmt.Errorf("cannot insert into %s: %w", table, serverError(ctx, err))
 	}

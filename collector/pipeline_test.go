@@ -1,0 +1,275 @@
+package collector_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/imscope/imscope"
+	"github.com/imscope/imscope/collector"
+	"github.com/imscope/imscope/queries"
+	"github.com/imscope/imscope/queries/embedded"
+)
+
+var dataDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "imscope-collector-test-")
+	if err != nil {
+		panic(err)
+	}
+	dataDir = dir
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// openEngine opens the real embedded engine on a fresh, migrated database.
+func openEngine(t *testing.T, db string) queries.Engine {
+	t.Helper()
+	ctx := context.Background()
+	e, err := embedded.Open(ctx, embedded.Options{DataDir: dataDir, Database: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = e.Exec(context.Background(), "DROP DATABASE IF EXISTS "+queries.QuoteIdentifier(db))
+		e.Close()
+	})
+	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// outage is the real engine with a switch that makes inserts into some tables
+// fail the way an unreachable server does: fault injection, not a mock — the
+// rows that get through land in ClickHouse.
+type outage struct {
+	queries.Engine
+	down   atomic.Bool
+	tables map[string]bool // which tables fail while down; all when nil
+}
+
+func (o *outage) Insert(ctx context.Context, table string, cols ...string) (queries.Batch, error) {
+	if o.down.Load() && (o.tables == nil || o.tables[table]) {
+		return nil, errors.New("dial tcp 127.0.0.1:9000: connect: connection refused")
+	}
+	return o.Engine.Insert(ctx, table, cols...)
+}
+
+func count(t *testing.T, e queries.Engine, query string) uint64 {
+	t.Helper()
+	rows, err := e.Query(context.Background(), query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var n uint64
+	rows.Next()
+	if err := rows.Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func batch(first, n int) collector.Batch {
+	at := time.Date(2011, 6, 1, 0, 0, 0, 0, time.UTC)
+	var b collector.Batch
+	for i := first; i < first+n; i++ {
+		ts := at.Add(time.Duration(i) * time.Minute)
+		b.Samples = append(b.Samples, imscope.Sample{TS: ts, Source: "t", Network: "qq", Metric: "messages", Value: float64(i)})
+		b.Bridges = append(b.Bridges, imscope.BridgeSample{TS: ts, Source: "t", Bridge: "fetion-msn", FromNetwork: "fetion", ToNetwork: "msn", Messages: uint64(i), Latency: map[uint64]uint64{5000: 1}})
+	}
+	return b
+}
+
+func TestWriterIsIdempotent(t *testing.T) {
+	e := openEngine(t, "writer_idem")
+	w := collector.NewWriter(e, collector.WriterOptions{})
+	ctx := context.Background()
+	for range 2 { // the same rows twice: a retry after a timeout
+		if err := w.Add(ctx, batch(0, 100)); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(t, e, "SELECT count() FROM usage_samples"); n != 100 {
+		t.Fatalf("%d samples after sending the same batch twice, want 100", n)
+	}
+	if n := count(t, e, "SELECT sum(messages) FROM bridge_traffic_1m"); n != 4950 {
+		t.Fatalf("rollup holds %d messages, want 4950 (0+…+99)", n)
+	}
+}
+
+// TestWriterSpoolsDuringOutage: ClickHouse goes away half-way through a batch
+// (usage rows stored, bridge rows refused); the batch and the next one spool;
+// when it is back every row is present exactly once.
+func TestWriterSpoolsDuringOutage(t *testing.T) {
+	real := openEngine(t, "writer_outage")
+	e := &outage{Engine: real, tables: map[string]bool{"bridge_traffic": true}}
+	spool, err := collector.OpenSpool(t.TempDir(), 64<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := collector.NewWriter(e, collector.WriterOptions{Spool: spool})
+	ctx := context.Background()
+
+	e.down.Store(true)
+	for _, b := range []collector.Batch{batch(0, 50), batch(50, 50)} {
+		if err := w.Add(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Flush(ctx); err != nil {
+			t.Fatalf("flush while down: %v (the batch should have spooled)", err)
+		}
+	}
+	if n, _ := spool.Depth(); n != 2 {
+		t.Fatalf("%d batches spooled, want 2", n)
+	}
+	e.tables = nil // now everything is down: replay must stop and keep order
+	if err := w.Replay(ctx); err == nil {
+		t.Fatal("replay succeeded while ClickHouse was down")
+	}
+	e.down.Store(false)
+	if err := w.Add(ctx, batch(100, 10)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(ctx); err != nil { // replays the spool first, then writes
+		t.Fatal(err)
+	}
+	if n, _ := spool.Depth(); n != 0 {
+		t.Fatalf("%d batches still spooled", n)
+	}
+	if n := count(t, real, "SELECT count() FROM usage_samples"); n != 110 {
+		t.Fatalf("%d samples, want 110 (the first 50 were stored before the outage and must not double)", n)
+	}
+	if n := count(t, real, "SELECT uniqExact(ts) FROM usage_samples"); n != 110 {
+		t.Fatalf("%d distinct samples, want 110", n)
+	}
+	if n := count(t, real, "SELECT count() FROM bridge_traffic"); n != 110 {
+		t.Fatalf("%d bridge rows, want 110", n)
+	}
+}
+
+func TestWriterDropIsCountedNotSilent(t *testing.T) {
+	real := openEngine(t, "writer_drop")
+	e := &outage{Engine: real}
+	spool, err := collector.OpenSpool(t.TempDir(), 100) // too small for any batch
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := collector.NewMetrics(nil)
+	w := collector.NewWriter(e, collector.WriterOptions{Spool: spool, Metrics: m})
+	e.down.Store(true)
+	_ = w.Add(context.Background(), batch(0, 5))
+	err = w.Flush(context.Background())
+	if !errors.Is(err, collector.ErrSpoolFull) || !strings.Contains(err.Error(), "dropped 10 rows") {
+		t.Fatalf("flush with a full spool: %v", err)
+	}
+}
+
+// source is a test Source that emits given batches, or blocks, or panics.
+type source struct {
+	batches []collector.Batch
+	block   bool
+	panics  atomic.Bool
+	runs    atomic.Int32
+}
+
+func (s *source) Collect(ctx context.Context, emit collector.Emit) error {
+	s.runs.Add(1)
+	if s.panics.Load() {
+		panic("collector bug")
+	}
+	for _, b := range s.batches {
+		if err := emit(ctx, b); err != nil {
+			return err
+		}
+	}
+	if s.block {
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	return nil
+}
+
+func TestRunnerRecordsRuns(t *testing.T) {
+	e := openEngine(t, "runner")
+	r := collector.NewRunner(e, collector.NewWriter(e, collector.WriterOptions{}), nil, nil)
+	ctx := context.Background()
+
+	bad := batch(0, 3)
+	bad.Problems = []collector.Problem{{Where: "panel.csv:4:2", Message: `active_days: "x" is not a whole number`}}
+	run := r.Run(ctx, collector.Collector{Name: "import", Kind: "csv", Target: "panel.csv", Source: &source{batches: []collector.Batch{bad}}})
+	if run.Status != "partial" || run.Rows != 6 || run.Problems != 1 || !strings.HasPrefix(run.Warnings[0], "panel.csv:4:2: active_days") {
+		t.Fatalf("run %+v", run)
+	}
+	hang := r.Run(ctx, collector.Collector{Name: "stuck", Kind: "openmetrics", Timeout: 200 * time.Millisecond, Source: &source{batches: []collector.Batch{batch(10, 2)}, block: true}})
+	if hang.Status != "error" || !strings.Contains(hang.Error, "timed out after 200ms") || hang.Rows != 4 {
+		t.Fatalf("hanging run %+v", hang)
+	}
+	if n := count(t, e, "SELECT count() FROM usage_samples"); n != 5 {
+		t.Fatalf("%d samples, want 5: the rows collected before the timeout are kept", n)
+	}
+	runs, err := queries.LatestCollectorRuns(ctx, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 2 || runs[0].Collector != "import" || runs[0].Status != "partial" || len(runs[0].Warnings) != 1 || runs[1].Status != "error" || !runs[1].LastOK.IsZero() || runs[0].LastOK.IsZero() {
+		t.Fatalf("recorded runs %+v", runs)
+	}
+}
+
+// TestSchedulerSurvivesPanics: a collector that panics is recovered and runs
+// again on its next turn (SkipIfStillRunning outside Recover).
+func TestSchedulerSurvivesPanics(t *testing.T) {
+	e := openEngine(t, "scheduler")
+	r := collector.NewRunner(e, collector.NewWriter(e, collector.WriterOptions{}), nil, nil)
+	s := collector.NewScheduler(r, time.UTC, nil)
+	src := &source{}
+	src.panics.Store(true)
+	if err := s.Add(context.Background(), collector.Collector{Name: "panicky", Kind: "test", Schedule: "@every 1s", Source: src}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Add(context.Background(), collector.Collector{Name: "panicky", Schedule: "@every 1s", Source: src}); err == nil {
+		t.Fatal("a second collector with the same name was accepted")
+	}
+	if next := s.Next("panicky"); !next.IsZero() {
+		t.Fatalf("next run %v before Start", next)
+	}
+	s.Start()
+	defer s.Stop()
+	deadline := time.Now().Add(10 * time.Second)
+	for src.runs.Load() < 3 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if src.runs.Load() < 3 {
+		t.Fatalf("ran %d times in 10 s after panicking; the schedule stopped", src.runs.Load())
+	}
+	if s.Next("panicky").IsZero() {
+		t.Fatal("no next run")
+	}
+}
+
+func TestParseSchedule(t *testing.T) {
+	for spec, ok := range map[string]bool{
+		"*/5 * * * *":                         true,
+		"0 */5 * * * *":                       true,
+		"CRON_TZ=Asia/Shanghai 0 0 9 * * MON": true,
+		"@every 30s":                          true,
+		"@hourly":                             true,
+		"* * *":                               false,
+		"CRON_TZ=Mars/Olympus 0 * * * *":      false,
+	} {
+		if _, err := collector.ParseSchedule(spec); (err == nil) != ok {
+			t.Errorf("ParseSchedule(%q): %v", spec, err)
+		}
+	}
+}
