@@ -1,5 +1,32 @@
 // Package analytics holds imscope's pure computations over query rows:
-// shares, HHI/CR-k, coalition gaps, switching matrices, Markov steady states
-// and forecasts, overlap, reachability, bridge health and alert rules. No
-// SQL and no HTTP: every function is checkable by hand against docs/metrics.md.
+// market shares, HHI and CR-k, coalition gaps and merger arithmetic,
+// switching matrices, Markov steady states and forecasts, multi-homing
+// overlap, reachability and the interconnection dividend, bridge health
+// (rates, failure ratios, latency quantiles from merged histograms, uptime)
+// and alert rule evaluation.
+//
+// No SQL and no HTTP. Inputs are plain rows shaped like the results of
+// GROUP BY queries (one row per period and network, per transition, per
+// network-set signature), so the heavy lifting over millions of users stays
+// in ClickHouse and the Go side works on counts. Every formula is written in
+// the doc comment of the function that computes it and, for users, in
+// docs/metrics.md with a worked example that can be checked by hand; the
+// golden tests use the same examples.
+//
+// Conventions shared by every function:
+//
+//   - Shares, reachability and traffic shares are in percent (0–100); their
+//     changes are in percentage points. Markov distributions are fractions
+//     (0–1). HHI is on the 0–10,000 scale. Latencies are in microseconds,
+//     like the histogram bucket bounds they come from.
+//   - Missing is not zero. A period or network without rows is absent from
+//     the output, and a comparison that cannot be made (no previous period,
+//     a division by zero) is a nil pointer, never NaN or 0.
+//   - Bad input — an unaligned period, a negative value, a duplicated row, a
+//     nonsensical parameter — is reported as *imscope.InvalidError naming the
+//     parameter or column at fault, so the HTTP layer can answer 400.
+//   - When a filter selects networks, the networks not selected are folded
+//     into one "other" entry (OtherNetwork) rather than dropped, so shares
+//     still sum to 100 and switching matrices still balance.
+//   - Outputs are deterministic: ties are broken by network id.
 package analytics

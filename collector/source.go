@@ -16,6 +16,13 @@ type Batch struct {
 	Reports  []imscope.MarketReport
 	States   []imscope.BridgeState
 	Problems []Problem
+	// Nonce tells this batch apart from an earlier one with identical rows.
+	// The pipeline deduplicates batches by their rows, so that re-running an
+	// import or replaying the spool never counts twice; a source whose rows
+	// can legitimately repeat (a push receiver handing over two identical
+	// late rows) sets a fresh random Nonce on each batch. Deterministic
+	// sources leave it empty.
+	Nonce string
 }
 
 // Rows is the number of rows in the batch, all tables together.

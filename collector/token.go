@@ -18,6 +18,7 @@ import (
 func batchToken(b *Batch) string {
 	h := sha256.New()
 	w := tokenWriter{h: h}
+	w.str(b.Nonce)
 	for _, s := range b.Samples {
 		w.str("s")
 		w.time(s.TS)

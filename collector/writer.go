@@ -59,6 +59,7 @@ func (w *Writer) Add(ctx context.Context, b Batch) error {
 	w.buf.Panel = append(w.buf.Panel, b.Panel...)
 	w.buf.Reports = append(w.buf.Reports, b.Reports...)
 	w.buf.States = append(w.buf.States, b.States...)
+	w.buf.Nonce += b.Nonce
 	if w.buf.Rows() >= w.flushRows {
 		return w.flushLocked(ctx)
 	}
@@ -165,6 +166,7 @@ func (w *Writer) store(ctx context.Context, token string, b Batch) error {
 		w.metrics.Rows.WithLabelValues(s.table).Add(float64(s.n))
 	}
 	w.metrics.BatchSeconds.Observe(time.Since(start).Seconds())
+	w.log.Debug("stored batch", "rows", b.Rows(), "token", token, "duration", time.Since(start))
 	return nil
 }
 
