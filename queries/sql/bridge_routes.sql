@@ -1,0 +1,18 @@
+-- Traffic per route and time step from the per-minute rollup: totals and
+-- the merged latency histogram (buckets summed, never quantiles averaged).
+-- {step} is in seconds; a step as long as the range gives one row per route.
+SELECT
+    toStartOfInterval(minute, toIntervalSecond({step:UInt32}), 'UTC') AS ts,
+    bridge,
+    from_network,
+    to_network,
+    sum(messages)        AS messages,
+    sum(failures)        AS failures,
+    sum(bytes)           AS bytes,
+    sumMapMerge(latency) AS latency,
+    sum(latency_sum)     AS latency_sum
+FROM bridge_traffic_1m
+WHERE minute >= {from:DateTime64(3, 'UTC')}
+  AND minute < {to:DateTime64(3, 'UTC')}
+GROUP BY ts, bridge, from_network, to_network
+ORDER BY ts, bridge, from_network, to_network
