@@ -8,13 +8,15 @@ LDFLAGS  := -X main.version=$(VERSION)
 DATA     ?= ./data
 LISTEN   ?= :8080
 # Debian packages the tests use: a ClickHouse server too old to serve (the
-# server engine must refuse it by name) and wrk for load benchmarks.
-TEST_APT := clickhouse-server wrk
+# server engine must refuse it by name), Prosody with its community modules
+# (the openmetrics preset is scraped from a live Prosody) and wrk for load
+# benchmarks.
+TEST_APT := clickhouse-server prosody prosody-modules wrk
 
 .PHONY: run test deps build bench fuzz lint clean
 
 run: deps build
-	$(BIN) serve --data $(DATA) --listen $(LISTEN)
+	$(BIN) serve --demo --data $(DATA) --listen $(LISTEN)
 
 test: deps
 	scripts/apt.sh $(TEST_APT)
@@ -37,6 +39,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseType -fuzztime $(FUZZTIME) ./queries/rowbinary
 	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./queries/rowbinary
 	$(GO) test -run '^$$' -fuzz FuzzSplitStatements -fuzztime $(FUZZTIME) ./queries
+	$(GO) test -run '^$$' -fuzz FuzzMapExposition -fuzztime $(FUZZTIME) -fuzzminimizetime 1x ./collector/openmetrics
+	$(GO) test -run '^$$' -fuzz FuzzReadCSV -fuzztime $(FUZZTIME) ./collector/csvimport
+	$(GO) test -run '^$$' -fuzz FuzzMapJSON -fuzztime $(FUZZTIME) ./collector/jsonapi
+	$(GO) test -run '^$$' -fuzz FuzzDecodeCheckpoints -fuzztime $(FUZZTIME) ./collector/checkpoints
 
 lint:
 	gofmt -l . | (! grep .)

@@ -25,6 +25,11 @@ type Options struct {
 	Networks []imscope.Network
 	Version  string
 	Logger   *slog.Logger
+	// Metrics serves imscope's own Prometheus metrics at /metrics.
+	Metrics http.Handler
+	// Push are the push collectors' receivers by collector name, mounted
+	// under /api/v1/push/NAME/ (they authenticate their callers themselves).
+	Push map[string]http.Handler
 }
 
 //go:embed templates
@@ -51,6 +56,12 @@ func New(opts Options) http.Handler {
 		}
 		c.JSON(http.StatusOK, gin.H{"status": "ready", "engine": opts.Engine.Kind()})
 	})
+	if opts.Metrics != nil {
+		r.GET("/metrics", gin.WrapH(opts.Metrics))
+	}
+	for name, h := range opts.Push {
+		r.Any("/api/v1/push/"+name+"/*rest", gin.WrapH(http.StripPrefix("/api/v1/push/"+name, h)))
+	}
 	r.GET("/", func(c *gin.Context) {
 		c.Header("Content-Type", "text/html; charset=utf-8")
 		c.Header("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'")

@@ -37,6 +37,9 @@ type Config struct {
 	Log      LogConfig       `yaml:"log"`
 	Engine   EngineConfig    `yaml:"engine"`
 	Networks []NetworkConfig `yaml:"networks"`
+	// Collectors are scheduled by serve and run once by collect.
+	Collectors []CollectorConfig `yaml:"collectors"`
+	Pipeline   PipelineConfig    `yaml:"pipeline"`
 
 	// src remembers where each key got its value, for error messages.
 	// Unexported, so the decoder never sees it as a key.
@@ -103,6 +106,10 @@ func defaultConfig() *Config {
 	return &Config{
 		Listen: ":8080",
 		Log:    LogConfig{Level: "info", Format: "text"},
+		Pipeline: PipelineConfig{
+			SpoolMaxBytes: 1 << 30,
+			FlushRows:     100_000,
+		},
 		Engine: EngineConfig{
 			Data:         "./data",
 			Database:     "imscope",
@@ -300,6 +307,8 @@ func (c *Config) validate(p *configProblems) {
 	c.Log.validate(p)
 	c.Engine.validate(p)
 	configValidateNetworks(c.Networks, p)
+	validateCollectors(c.Collectors, p)
+	c.Pipeline.validate(p)
 }
 
 func configValidListen(s string) bool {
@@ -513,6 +522,11 @@ func (d *configDecoder) decode(n *yaml.Node, out reflect.Value, path string) {
 		return // "key:" with no value means unset: keep the default
 	}
 	switch {
+	case out.Kind() == reflect.Pointer: // optional sections, e.g. a collector's settings
+		if out.IsNil() {
+			out.Set(reflect.New(out.Type().Elem()))
+		}
+		d.decode(n, out.Elem(), path)
 	case out.Type() == configDurationType:
 		if !d.expect(n, yaml.ScalarNode, path) {
 			return

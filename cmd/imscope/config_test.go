@@ -313,7 +313,7 @@ func TestConfigSuggest(t *testing.T) {
 		{"lisen", ` (did you mean "listen"?)`},
 		{"netwroks", ` (did you mean "networks"?)`},
 		{"engin", ` (did you mean "engine"?)`},
-		{"collectors", ""},
+		{"frobnicate", ""},
 		{"x", ""},
 	}
 	for _, tc := range tests {

@@ -23,6 +23,9 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "start the dashboard and API (the default)", cmdServe},
+		{"collect", "run the configured collectors (or the named ones) once", cmdCollect},
+		{"import", "load a CSV file: imscope import reports|panel|usage FILE", cmdImport},
+		{"demo", "load the demo market (simulated) into the database", cmdDemo},
 		{"migrate", "apply schema migrations and exit", cmdMigrate},
 		{"version", "print version information", cmdVersion},
 	}
@@ -36,6 +39,7 @@ type environment struct {
 	stderr io.Writer
 	cfg    *Config
 	log    *slog.Logger
+	args   []string // the command's arguments, after flags are taken out
 }
 
 // run is imscope's whole program: main only wires the process to it, so tests
@@ -94,23 +98,42 @@ func (f *engineFlags) register(fs *flag.FlagSet) {
 	fs.String("log-level", "", "debug, info, warn or error (IMSCOPE_LOG_LEVEL)")
 }
 
-// parse parses args for command name and loads the configuration.
+// parse parses args for command name, which takes no arguments, and loads
+// the configuration.
 func (env *environment) parse(name string, fs *flag.FlagSet, f *engineFlags, args []string) error {
+	return env.parseArgs(name, "", fs, f, args)
+}
+
+// parseArgs is parse for a command that takes arguments, described by
+// positional in its usage line ("KIND FILE").
+func (env *environment) parseArgs(name, positional string, fs *flag.FlagSet, f *engineFlags, args []string) error {
 	fs.SetOutput(env.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(env.stderr, "Usage: imscope %s [flags]\n\nFlags:\n", name)
+		fmt.Fprintf(env.stderr, "Usage: imscope %s [flags] %s\n\nFlags:\n", name, positional)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
+	// Flags may come before, between or after the arguments
+	// (`imscope import usage file.csv --strict`): the flag package stops at
+	// the first argument, so parse again after each one.
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return errHelp
+			}
+			return errUsage
 		}
+		if fs.NArg() == 0 {
+			break
+		}
+		rest = append(rest, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(rest) > 0 && positional == "" {
+		fmt.Fprintf(env.stderr, "imscope %s: unexpected argument %q\n", name, rest[0])
 		return errUsage
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(env.stderr, "imscope %s: unexpected argument %q\n", name, fs.Arg(0))
-		return errUsage
-	}
+	env.args = rest
 	// Flags that were given override the environment and the file.
 	keys := map[string]string{"data": "engine.data", "libchdb": "engine.libchdb", "clickhouse": "engine.clickhouse", "database": "engine.database", "log-level": "log.level", "listen": "listen"}
 	var flags []configFlag

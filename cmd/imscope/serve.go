@@ -5,10 +5,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/imscope/imscope/collector"
+	"github.com/imscope/imscope/collector/simulate"
 	"github.com/imscope/imscope/dashboard"
 )
 
@@ -20,15 +25,36 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	var f engineFlags
 	f.register(fs)
 	fs.String("listen", "", "address to serve on (default :8080; IMSCOPE_LISTEN)")
+	demo := fs.Bool("demo", false, "load the demo market on first start and keep its bridges live")
 	if err := env.parse("serve", fs, &f, args); err != nil {
 		return err
 	}
 	log := env.log
-	e, err := openEngine(ctx, env.cfg, log)
+	built, err := buildCollectors(env.cfg, env.getenv, log)
 	if err != nil {
 		return err
 	}
-	defer e.Close()
+	p, err := openPipeline(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	e := p.engine
+
+	sched := collector.NewScheduler(p.runner, time.Local, log)
+	for _, c := range built.list {
+		if err := sched.Add(ctx, c); err != nil {
+			return err
+		}
+	}
+	sched.Every(30*time.Second, func() { _ = p.writer.Replay(ctx) })
+	if *demo {
+		if err := startDemo(ctx, p, sched, log); err != nil {
+			return err
+		}
+	}
+	sched.Start()
+	defer func() { <-sched.Stop().Done() }()
 
 	ln, err := net.Listen("tcp", env.cfg.Listen)
 	if err != nil {
@@ -37,6 +63,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	srv := &http.Server{
 		Handler: dashboard.New(dashboard.Options{
 			Engine: e, Networks: env.cfg.NetworkCatalog(), Version: buildVersion(), Logger: log,
+			Metrics: promhttp.HandlerFor(p.registry, promhttp.HandlerOpts{}), Push: built.receivers,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
@@ -60,6 +87,15 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	// Push receivers hold the traffic of intervals still open; store it.
+	for _, r := range built.flushers {
+		if err := r.Flush(sctx, p.writer.Add); err != nil {
+			log.Warn("cannot store pushed traffic at shutdown", "err", err)
+		}
+	}
+	if err := p.writer.Flush(sctx); err != nil {
+		log.Warn("cannot store buffered rows at shutdown", "err", err)
+	}
 	return nil
 }
 
@@ -70,4 +106,29 @@ func displayAddr(a net.Addr) string {
 		return a.String()
 	}
 	return fmt.Sprintf("localhost:%d", tcp.Port)
+}
+
+// startDemo loads the demo history in the background the first time (the
+// server answers meanwhile) and schedules the simulator's live traffic.
+func startDemo(ctx context.Context, p *pipeline, sched *collector.Scheduler, log *slog.Logger) error {
+	live, err := simulate.New("demo", simulate.Config{}, simulate.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	if err := sched.Add(ctx, collector.Collector{Name: "demo-live", Kind: "simulate", Target: "demo market", Schedule: "@every 1m", Timeout: time.Minute, Source: live}); err != nil {
+		return err
+	}
+	if demoLoaded(ctx, p.engine) {
+		return nil
+	}
+	go func() {
+		log.Info("loading the demo market (first start only)")
+		run, err := loadDemo(ctx, p, simulate.Config{}, log)
+		if err != nil {
+			log.Error("cannot load the demo market", "err", err)
+			return
+		}
+		log.Info("demo market loaded", "rows", run.Rows, "duration", run.Duration, "status", run.Status)
+	}()
+	return nil
 }

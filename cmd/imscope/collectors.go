@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/imscope/imscope/collector"
+	"github.com/imscope/imscope/collector/checkpoints"
+	"github.com/imscope/imscope/collector/csvimport"
+	"github.com/imscope/imscope/collector/jsonapi"
+	"github.com/imscope/imscope/collector/openmetrics"
+	"github.com/imscope/imscope/collector/simulate"
+)
+
+// defaultRunTimeout bounds a collector run whose config sets no timeout, so
+// a target that hangs never holds its schedule for long.
+const defaultRunTimeout = time.Minute
+
+// builtCollectors are the configured collectors, ready to run, and the push
+// receivers among them that the HTTP server mounts.
+type builtCollectors struct {
+	list      []collector.Collector
+	receivers map[string]http.Handler // collector name → push endpoint
+	// flushers hold rows in memory between runs; serve drains them at shutdown.
+	flushers []*checkpoints.Receiver
+}
+
+// buildCollectors turns the collectors config into sources.
+func buildCollectors(cfg *Config, getenv func(string) string, log *slog.Logger) (*builtCollectors, error) {
+	out := &builtCollectors{receivers: map[string]http.Handler{}}
+	client := &http.Client{}
+	for _, cc := range cfg.Collectors {
+		c := collector.Collector{Name: cc.Name, Kind: cc.Kind, Schedule: cc.Schedule, Timeout: cc.Timeout}
+		if c.Timeout == 0 {
+			c.Timeout = defaultRunTimeout
+		}
+		clog := log.With("collector", cc.Name)
+		var err error
+		switch cc.Kind {
+		case "openmetrics":
+			c.Target = cc.OpenMetrics.URL
+			c.Source, err = openmetrics.New(cc.Name, *cc.OpenMetrics, openmetrics.Options{Logger: clog, HTTPClient: client, Getenv: getenv})
+		case "csv":
+			c.Target = cc.CSV.Path + cc.CSV.URL
+			c.Source, err = csvimport.New(cc.Name, *cc.CSV, csvimport.Options{Logger: clog, HTTPClient: client, Getenv: getenv})
+		case "json":
+			c.Target = cc.JSON.URL
+			c.Source, err = jsonapi.New(cc.Name, *cc.JSON, jsonapi.Options{Logger: clog, HTTPClient: client, Getenv: getenv})
+		case "checkpoints":
+			var r *checkpoints.Receiver
+			r, err = checkpoints.New(cc.Name, *cc.Checkpoints, checkpoints.Options{Logger: clog, Getenv: getenv})
+			if err == nil {
+				c.Source, c.Target = r, "push: /api/v1/push/"+cc.Name+"/"
+				out.receivers[cc.Name] = r
+				out.flushers = append(out.flushers, r)
+			}
+		case "simulate":
+			c.Target = "demo market"
+			c.Source, err = simulate.New(cc.Name, *cc.Simulate, simulate.Options{Logger: clog})
+		}
+		if err != nil {
+			return nil, fmt.Errorf("collector %s: %w", cc.Name, err)
+		}
+		out.list = append(out.list, c)
+	}
+	return out, nil
+}
+
+// find returns the named collector.
+func (b *builtCollectors) find(name string) (collector.Collector, bool) {
+	for _, c := range b.list {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return collector.Collector{}, false
+}

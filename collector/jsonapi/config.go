@@ -1,0 +1,290 @@
+package jsonapi
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/imscope/imscope"
+)
+
+// What a source's records become.
+const (
+	KindUsage   = "usage"   // usage samples (usage_samples)
+	KindBridges = "bridges" // interop traffic per route (bridge_traffic)
+)
+
+// Defaults applied when the Config leaves a field at its zero value; the
+// same as the openmetrics collector's.
+const (
+	DefaultTimeout      = 10 * time.Second
+	DefaultMaxBodyBytes = 10 << 20 // 10 MiB
+)
+
+// Config is one JSON API source, as written under a collector in the YAML
+// config:
+//
+//	url: https://stats.example.org/v2/daily
+//	bearer_token_env: VENDOR_TOKEN
+//	records: data.networks[*]
+//	ts: $.generated_at
+//	network: id
+//	metric: =active_users_1d
+//	value: stats.dau
+//
+// Field mappings are paths into each record (stats.dau), paths from the
+// document root ($.generated_at), fixed values (=active_users_1d) or @key
+// (the member name when records iterate an object). See path for the
+// syntax. In YAML, quote a value that starts with @, [ or *, which YAML
+// reserves: network: "@key", records: "[*]".
+type Config struct {
+	// URL is fetched with GET.
+	URL string `yaml:"url"`
+	// BearerTokenEnv names the environment variable whose value is sent as
+	// "Authorization: Bearer …". It is read at every fetch, so a rotated
+	// token is picked up, and never logged.
+	BearerTokenEnv string `yaml:"bearer_token_env"`
+	// Headers are sent with every request (Accept, a tenant id...). Put
+	// secrets in HeadersEnv instead.
+	Headers map[string]string `yaml:"headers"`
+	// HeadersEnv maps a header name to the environment variable holding its
+	// value, for API keys (X-Api-Key: VENDOR_KEY).
+	HeadersEnv map[string]string `yaml:"headers_env"`
+	// Timeout bounds one fetch, body included (default 10s).
+	Timeout time.Duration `yaml:"timeout"`
+	// MaxBodyBytes caps the response; a larger one fails the fetch rather
+	// than exhausting memory (default 10 MiB).
+	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// Source is the label rows carry in their source column; the
+	// collector's name when empty.
+	Source string `yaml:"source"`
+	// Kind is usage (default) or bridges.
+	Kind string `yaml:"kind"`
+	// Records is the path to the records: an array (its elements), or
+	// several values picked with [*]. Empty means the document itself.
+	Records string `yaml:"records"`
+	// Cumulative says the API reports running totals (messages since the
+	// service started) rather than per-interval counts: the source then
+	// emits each total's increase since the previous fetch — nothing for a
+	// series' first sighting, and the whole value after a reset. Gauge
+	// metrics are never differenced.
+	Cumulative bool `yaml:"cumulative"`
+
+	// TS is the sample time; empty means the time of the fetch.
+	TS string `yaml:"ts"`
+	// TSFormat is how TS is written: empty (strings as RFC 3339 or dates,
+	// numbers as Unix seconds), rfc3339, unix or unix_ms.
+	TSFormat string `yaml:"ts_format"`
+
+	// Usage samples (kind usage): Network, Metric and Value are required.
+	Network string `yaml:"network"`
+	Segment string `yaml:"segment"`
+	Metric  string `yaml:"metric"` // a metric of the catalog, fixed (=messages) or from the record
+	Value   string `yaml:"value"`
+
+	// Bridge samples (kind bridges): Bridge, FromNetwork, ToNetwork and
+	// Messages are required. Messages counts every message the route tried
+	// to carry, failed ones included; Failures those not delivered.
+	Bridge      string `yaml:"bridge"`
+	FromNetwork string `yaml:"from_network"`
+	ToNetwork   string `yaml:"to_network"`
+	Messages    string `yaml:"messages"`
+	Failures    string `yaml:"failures"`
+	Bytes       string `yaml:"bytes"`
+}
+
+// mappings is the parsed form of the field keys.
+type mappings struct {
+	records path
+	ts      *field
+	// usage
+	network, segment, metric, value *field
+	// bridges
+	bridge, from, to, messages, failures, bytes *field
+}
+
+var (
+	envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	headerRE  = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+)
+
+// Validate checks the configuration without fetching anything or reading
+// the environment, and names the first bad key in an *imscope.InvalidError.
+func (c Config) Validate() error {
+	_, err := c.parse()
+	return err
+}
+
+func (c Config) parse() (*mappings, error) {
+	if c.URL == "" {
+		return nil, invalid("url", "required: the http or https address of the API")
+	}
+	u, err := url.Parse(c.URL)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // without the URL, which may hold a password
+		}
+		return nil, invalid("url", fmt.Sprintf("not a valid URL: %v", err))
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, invalid("url", fmt.Sprintf("%q: only http and https URLs can be fetched", displayURL(c.URL)))
+	}
+	if u.Host == "" {
+		return nil, invalid("url", fmt.Sprintf("%q has no host", displayURL(c.URL)))
+	}
+	if c.BearerTokenEnv != "" && !envNameRE.MatchString(c.BearerTokenEnv) {
+		return nil, invalid("bearer_token_env", fmt.Sprintf("%q is not an environment variable name (letters, digits, _)", c.BearerTokenEnv))
+	}
+	for name, v := range c.Headers {
+		if !headerRE.MatchString(name) {
+			return nil, invalid("headers", fmt.Sprintf("%q is not a header name", name))
+		}
+		if strings.ContainsAny(v, "\r\n\x00") {
+			return nil, invalid("headers", fmt.Sprintf("the value of %s holds a line break or NUL", name))
+		}
+	}
+	for name, env := range c.HeadersEnv {
+		if !headerRE.MatchString(name) {
+			return nil, invalid("headers_env", fmt.Sprintf("%q is not a header name", name))
+		}
+		if !envNameRE.MatchString(env) {
+			return nil, invalid("headers_env", fmt.Sprintf("%s: %q is not an environment variable name", name, env))
+		}
+	}
+	if c.BearerTokenEnv != "" && (hasHeader(c.Headers, "Authorization") || hasHeader(c.HeadersEnv, "Authorization")) {
+		return nil, invalid("bearer_token_env", "set bearer_token_env or an Authorization header, not both")
+	}
+	if c.Timeout < 0 {
+		return nil, invalid("timeout", fmt.Sprintf("%v is negative", c.Timeout))
+	}
+	if c.MaxBodyBytes < 0 {
+		return nil, invalid("max_body_bytes", fmt.Sprintf("%d is negative", c.MaxBodyBytes))
+	}
+	switch c.TSFormat {
+	case TSAuto, TSRFC3339, TSUnix, TSUnixMS:
+	default:
+		return nil, invalid("ts_format", fmt.Sprintf("%q is not one of rfc3339, unix, unix_ms", c.TSFormat))
+	}
+
+	m := &mappings{}
+	if m.records, err = parsePath(c.Records, '$'); err != nil {
+		return nil, invalid("records", err.Error())
+	}
+	if m.records.root != '$' {
+		return nil, invalid("records", fmt.Sprintf("%q: the records path starts at the document ($), not at a record (@)", c.Records))
+	}
+	fields := []struct {
+		key, val string
+		dst      **field
+	}{
+		{"ts", c.TS, &m.ts},
+		{"network", c.Network, &m.network}, {"segment", c.Segment, &m.segment},
+		{"metric", c.Metric, &m.metric}, {"value", c.Value, &m.value},
+		{"bridge", c.Bridge, &m.bridge}, {"from_network", c.FromNetwork, &m.from}, {"to_network", c.ToNetwork, &m.to},
+		{"messages", c.Messages, &m.messages}, {"failures", c.Failures, &m.failures}, {"bytes", c.Bytes, &m.bytes},
+	}
+	for _, f := range fields {
+		if *f.dst, err = parseField(f.key, f.val); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range fields {
+		if *f.dst != nil && (*f.dst).isLit && (*f.dst).literal == "" && f.key != "segment" {
+			return nil, invalid(f.key, `"=" needs the value after it, as in =qq`)
+		}
+	}
+	if c.TSFormat != "" && m.ts == nil {
+		return nil, invalid("ts_format", "set only with ts")
+	}
+
+	required := map[string][]string{
+		KindUsage:   {"network", "metric", "value"},
+		KindBridges: {"bridge", "from_network", "to_network", "messages"},
+	}
+	others := map[string][]string{
+		KindUsage:   {"bridge", "from_network", "to_network", "messages", "failures", "bytes"},
+		KindBridges: {"network", "segment", "metric", "value"},
+	}
+	kind := c.kind()
+	if _, ok := required[kind]; !ok {
+		return nil, invalid("kind", fmt.Sprintf("%q is not one of usage, bridges", c.Kind))
+	}
+	set := map[string]bool{}
+	for _, f := range fields {
+		set[f.key] = f.val != ""
+	}
+	for _, k := range required[kind] {
+		if !set[k] {
+			return nil, invalid(k, fmt.Sprintf("required for kind %s: a path into each record, or =value", kind))
+		}
+	}
+	for _, k := range others[kind] {
+		if set[k] {
+			return nil, invalid(k, fmt.Sprintf("not used by kind %s (records become %s)", kind, map[string]string{KindUsage: "usage samples", KindBridges: "bridge samples"}[kind]))
+		}
+	}
+	if m.metric != nil && m.metric.isLit {
+		if _, err := imscope.LookupMetric(m.metric.literal); err != nil {
+			return nil, invalid("metric", fmt.Sprintf("%q is not a metric of the catalog (%s)", m.metric.literal, metricNames()))
+		}
+	}
+	return m, nil
+}
+
+func (c Config) kind() string {
+	if c.Kind == "" {
+		return KindUsage
+	}
+	return c.Kind
+}
+
+func (c Config) timeout() time.Duration {
+	if c.Timeout == 0 {
+		return DefaultTimeout
+	}
+	return c.Timeout
+}
+
+func (c Config) maxBodyBytes() int64 {
+	if c.MaxBodyBytes == 0 {
+		return DefaultMaxBodyBytes
+	}
+	return c.MaxBodyBytes
+}
+
+func hasHeader(h map[string]string, name string) bool {
+	for k := range h {
+		if http.CanonicalHeaderKey(k) == http.CanonicalHeaderKey(name) {
+			return true
+		}
+	}
+	return false
+}
+
+func metricNames() string {
+	names := make([]string, len(imscope.Metrics))
+	for i, m := range imscope.Metrics {
+		names[i] = m.Name
+	}
+	return "known: " + strings.Join(names, ", ")
+}
+
+func invalid(param, msg string) error {
+	return &imscope.InvalidError{Param: param, Message: msg}
+}
+
+// displayURL is the URL as messages and logs show it: without user
+// information, query or fragment, which may carry credentials.
+func displayURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(an unparsable URL)"
+	}
+	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
+	return u.String()
+}

@@ -1,0 +1,83 @@
+package jsonapi
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/imscope/imscope"
+)
+
+func TestConfigValidate(t *testing.T) {
+	usage := Config{URL: "https://stats.example.org/v2", Records: "data[*]", Network: "id", Metric: "=messages", Value: "n"}
+	bridges := Config{URL: "https://stats.example.org/v2", Kind: KindBridges, Bridge: "=b", FromNetwork: "from", ToNetwork: "to", Messages: "sent"}
+	for _, ok := range []Config{usage, bridges} {
+		if err := ok.Validate(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct {
+		name  string
+		base  Config
+		mod   func(*Config)
+		param string
+		msg   string
+	}{
+		{"no url", usage, func(c *Config) { c.URL = "" }, "url", "required"},
+		{"ftp", usage, func(c *Config) { c.URL = "ftp://x/y" }, "url", "only http and https"},
+		{"bad url hides password", usage, func(c *Config) { c.URL = "https://u:hunter2@bad host/" }, "url", "not a valid URL"},
+		{"bad kind", usage, func(c *Config) { c.Kind = "panel" }, "kind", `"panel" is not one of usage, bridges`},
+		{"usage without value", usage, func(c *Config) { c.Value = "" }, "value", "required for kind usage"},
+		{"usage without network", usage, func(c *Config) { c.Network = "" }, "network", "required for kind usage"},
+		{"usage with bridge field", usage, func(c *Config) { c.Messages = "sent" }, "messages", "not used by kind usage"},
+		{"bridges without messages", bridges, func(c *Config) { c.Messages = "" }, "messages", "required for kind bridges"},
+		{"bridges with value", bridges, func(c *Config) { c.Value = "v" }, "value", "not used by kind bridges"},
+		{"unknown fixed metric", usage, func(c *Config) { c.Metric = "=likes" }, "metric", `"likes" is not a metric of the catalog`},
+		{"empty fixed value", usage, func(c *Config) { c.Network = "=" }, "network", `"=" needs the value after it`},
+		{"bad records path", usage, func(c *Config) { c.Records = "data[" }, "records", "is not closed"},
+		{"records from the record", usage, func(c *Config) { c.Records = "@.data" }, "records", "starts at the document"},
+		{"wildcard field", usage, func(c *Config) { c.Value = "stats[*].n" }, "value", "picks many values"},
+		{"bad field path", usage, func(c *Config) { c.Value = "stats..n" }, "value", "a name must follow the dot"},
+		{"bad index", usage, func(c *Config) { c.Value = "stats[x]" }, "value", "is not an index"},
+		{"bad ts_format", usage, func(c *Config) { c.TS, c.TSFormat = "t", "epoch" }, "ts_format", `"epoch" is not one of`},
+		{"ts_format alone", usage, func(c *Config) { c.TSFormat = "unix" }, "ts_format", "set only with ts"},
+		{"bad token env", usage, func(c *Config) { c.BearerTokenEnv = "MY TOKEN" }, "bearer_token_env", "not an environment variable name"},
+		{"two authorizations", usage, func(c *Config) { c.BearerTokenEnv, c.Headers = "T", map[string]string{"authorization": "x"} }, "bearer_token_env", "not both"},
+		{"bad header", usage, func(c *Config) { c.Headers = map[string]string{"X Y": "1"} }, "headers", `"X Y" is not a header name`},
+		{"header injection", usage, func(c *Config) { c.Headers = map[string]string{"X-Y": "1\r\nEvil: 1"} }, "headers", "line break"},
+		{"bad header env", usage, func(c *Config) { c.HeadersEnv = map[string]string{"X-Api-Key": "A-B"} }, "headers_env", "not an environment variable name"},
+		{"negative timeout", usage, func(c *Config) { c.Timeout = -1 }, "timeout", "negative"},
+		{"negative max body", usage, func(c *Config) { c.MaxBodyBytes = -1 }, "max_body_bytes", "negative"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := tc.base
+			tc.mod(&c)
+			err := c.Validate()
+			var ie *imscope.InvalidError
+			if !errors.As(err, &ie) || ie.Param != tc.param || !strings.Contains(ie.Message, tc.msg) {
+				t.Fatalf("got %v, want an InvalidError for %s saying %q", err, tc.param, tc.msg)
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Fatalf("the error shows the password: %v", err)
+			}
+			if _, err := New("x", c, Options{}); err == nil || !strings.Contains(err.Error(), "json source x: "+tc.param) {
+				t.Fatalf("New: %v", err)
+			}
+		})
+	}
+}
+
+// A source whose secret is not in the environment does not start.
+func TestSecretsRequired(t *testing.T) {
+	cfg := Config{URL: "https://stats.example.org/v2", Network: "id", Metric: "=messages", Value: "n", BearerTokenEnv: "VENDOR_TOKEN"}
+	_, err := New("v", cfg, Options{Getenv: func(string) string { return "" }})
+	if err == nil || !strings.Contains(err.Error(), "bearer_token_env: VENDOR_TOKEN is not set") {
+		t.Fatalf("err = %v", err)
+	}
+	cfg.BearerTokenEnv, cfg.HeadersEnv = "", map[string]string{"X-Api-Key": "VENDOR_KEY"}
+	_, err = New("v", cfg, Options{Getenv: func(string) string { return "" }})
+	if err == nil || !strings.Contains(err.Error(), "headers_env: VENDOR_KEY is not set; it should hold the value of the X-Api-Key header") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -1,0 +1,58 @@
+package openmetrics
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// FuzzMapExposition feeds arbitrary bytes, as each content type, through
+// parse and map with broad rules of every kind: whatever a target sends, the
+// collector must not panic.
+func FuzzMapExposition(f *testing.F) {
+	for _, name := range []string{"prosody-0.12.exposition", "synapse-1.exposition", "matrix-appservice-irc-1.exposition"} {
+		if b, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
+			f.Add(b, uint8(0))
+		}
+	}
+	f.Add([]byte("# TYPE x counter\nx_total{a=\"1\"} NaN\nx_total{a=\"1\"} 2 123\n"), uint8(0))
+	f.Add([]byte("# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"1\"} 2\nh_sum 1\nh_count 2\n# EOF\n"), uint8(1))
+	f.Add([]byte("# TYPE c counter\nc_total{h=\"a\"} 1\nc_created{h=\"a\"} 1795478430.5\n# TYPE g gauge\ng{host=\"\\\"q\\\"\"} 2\n# EOF\n"), uint8(1))
+	f.Add([]byte("{\"ü\",\"ä\"=\"\\n\"} +Inf\n"), uint8(2))
+	rules := []rule{}
+	for _, r := range []Rule{
+		{Match: "*", Type: TypeUsage, Metric: "connections", NetworkLabel: "host", Network: "n"},
+		{Match: "*total", Type: TypeUsage, Metric: "messages", NetworkLabel: "a"},
+		{Match: "*", Type: TypeBridge, Field: FieldLatency, Bridge: "b", FromNetwork: "x", ToNetworkLabel: "le"},
+		{Match: "*", Type: TypeBridge, Field: FieldMessages, Kind: KindCounter, BridgeLabel: "a", FromNetwork: "x", ToNetwork: "y", Filter: []string{"a!=*z*"}},
+	} {
+		cr, err := compileRules(Config{Network: "n", Rules: []Rule{r}})
+		if err != nil {
+			f.Fatal(err)
+		}
+		rules = append(rules, cr...)
+	}
+	contentTypes := []string{textCT, omCT}
+	f.Fuzz(func(t *testing.T, body []byte, format uint8) {
+		m := newMapper("fuzz", "http://fuzz/metrics", rules)
+		ct := contentTypes[int(format)%len(contentTypes)]
+		if ct == omCT && len(body) > 256 {
+			// expfmt's OpenMetrics parser takes milliseconds per line;
+			// long inputs would only slow the fuzzer down.
+			return
+		}
+		fams, err := parseBody(body, ct)
+		if err != nil {
+			return
+		}
+		for i := range 3 {
+			b := m.mapScrape(fams, t0.Add(time.Duration(i)*time.Minute))
+			for _, s := range b.Samples {
+				if !finite(s.Value) {
+					t.Fatalf("row with value %v", s.Value)
+				}
+			}
+		}
+	})
+}
