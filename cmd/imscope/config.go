@@ -40,6 +40,7 @@ type Config struct {
 	// Collectors are scheduled by serve and run once by collect.
 	Collectors []CollectorConfig `yaml:"collectors"`
 	Pipeline   PipelineConfig    `yaml:"pipeline"`
+	Alerts     AlertsConfig      `yaml:"alerts"`
 
 	// src remembers where each key got its value, for error messages.
 	// Unexported, so the decoder never sees it as a key.
@@ -106,6 +107,7 @@ func defaultConfig() *Config {
 	return &Config{
 		Listen: ":8080",
 		Log:    LogConfig{Level: "info", Format: "text"},
+		Alerts: AlertsConfig{Interval: time.Minute},
 		Pipeline: PipelineConfig{
 			SpoolMaxBytes: 1 << 30,
 			FlushRows:     100_000,
@@ -309,6 +311,7 @@ func (c *Config) validate(p *configProblems) {
 	configValidateNetworks(c.Networks, p)
 	validateCollectors(c.Collectors, p)
 	c.Pipeline.validate(p)
+	c.Alerts.validate(c.Collectors, p)
 }
 
 func configValidListen(s string) bool {

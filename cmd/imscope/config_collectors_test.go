@@ -48,6 +48,11 @@ func TestCollectorsConfigErrors(t *testing.T) {
 		`collectors[1].kind: a csv collector needs its settings under "csv"`,
 		`collectors-bad.yaml:12: collectors[2].name: "Bad Name" is not a valid collector name`,
 		`collectors-bad.yaml:13: collectors[2].kind: "carrier-pigeon" is not one of openmetrics, csv, json, checkpoints, simulate`,
+		`collectors-bad.yaml:15: alerts.interval: must be at least 1s`,
+		`collectors-bad.yaml:17: alerts.rules[0].series: "bridge.latency" is not one of`,
+		`collectors-bad.yaml:18: alerts.rules[1].collector: "nowhere" is not a scheduled collector`,
+		`collectors-bad.yaml:19: alerts.rules[2].op: "~" is not one of >, >=, <, <=`,
+		`collectors-bad.yaml:19: alerts.rules[2].collector: is not used by threshold rules`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("errors lack %q; got:\n%v", want, err)

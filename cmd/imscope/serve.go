@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/imscope/imscope/analytics"
 	"github.com/imscope/imscope/collector"
 	"github.com/imscope/imscope/collector/simulate"
 	"github.com/imscope/imscope/dashboard"
@@ -48,6 +49,16 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 	sched.Every(30*time.Second, func() { _ = p.writer.Replay(ctx) })
+	if rules := env.cfg.Alerts.Rules; len(rules) > 0 {
+		alerts := analytics.NewAlertRunner(e, rules, analytics.AlertRunnerOptions{
+			Collectors: collectorIntervals(env.cfg.Collectors, time.Now()), Logger: log,
+		})
+		sched.Every(env.cfg.Alerts.Interval, func() {
+			if _, err := alerts.Run(ctx); err != nil {
+				log.Warn("alert evaluation", "err", err)
+			}
+		})
+	}
 	if *demo {
 		if err := startDemo(ctx, p, sched, log); err != nil {
 			return err
