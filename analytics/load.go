@@ -81,6 +81,24 @@ func SwitchingBetween(ctx context.Context, e queries.Engine, f imscope.Filter, f
 	return out[0], nil
 }
 
+// SwitchingAlong is the switching analysis for every pair of consecutive
+// panel periods in f's range, oldest first.
+func SwitchingAlong(ctx context.Context, e queries.Engine, f imscope.Filter) ([]Switching, error) {
+	periods, err := queries.PanelPeriods(ctx, e, f.From, f.To)
+	if err != nil {
+		return nil, err
+	}
+	var out []Switching
+	for i := 0; i+1 < len(periods); i++ {
+		s, err := SwitchingBetween(ctx, e, f, periods[i], periods[i+1])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
 // stepOf names the granularity whose next period after from is to; month
 // when none is exact (a custom pair is still one step).
 func stepOf(from, to time.Time) imscope.Granularity {

@@ -114,6 +114,10 @@ func TestSQLMatchesPureMaths(t *testing.T) {
 					t.Fatalf("%s→%s: SQL counts\n%v\npure counts\n%v", pair[0].Format(time.DateOnly), pair[1].Format(time.DateOnly), got.Counts, want[i].Counts)
 				}
 			}
+			along, err := analytics.SwitchingAlong(ctx, e, f)
+			if err != nil || len(along) != 2 || !reflect.DeepEqual(along[1].Counts, want[1].Counts) {
+				t.Fatalf("switching along the range: %d results, err %v", len(along), err)
+			}
 			// Multi-homing from SQL signatures equals the maths over Go-built signatures.
 			sigs := map[uint64][]string{}
 			for _, r := range records {
