@@ -13,21 +13,13 @@ import (
 	"github.com/imscope/imscope/analytics"
 	"github.com/imscope/imscope/queries"
 	"github.com/imscope/imscope/queries/embedded"
+	"github.com/imscope/imscope/queries/enginetest"
 	"github.com/imscope/imscope/queries/server"
 )
 
 var dataDir string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "imscope-analytics-test-")
-	if err != nil {
-		panic(err)
-	}
-	dataDir = dir
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(enginetest.RunWithDataDir(m, &dataDir)) }
 
 // engines opens every engine available on a fresh, migrated database: the
 // embedded one always, a server too when IMSCOPE_TEST_CLICKHOUSE is set. The

@@ -13,20 +13,12 @@ import (
 	"github.com/imscope/imscope/collector"
 	"github.com/imscope/imscope/queries"
 	"github.com/imscope/imscope/queries/embedded"
+	"github.com/imscope/imscope/queries/enginetest"
 )
 
 var dataDir string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "imscope-collector-test-")
-	if err != nil {
-		panic(err)
-	}
-	dataDir = dir
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(enginetest.RunWithDataDir(m, &dataDir)) }
 
 // openEngine opens the real embedded engine on a fresh, migrated database.
 func openEngine(t *testing.T, db string) queries.Engine {
@@ -271,5 +263,86 @@ func TestParseSchedule(t *testing.T) {
 		if _, err := collector.ParseSchedule(spec); (err == nil) != ok {
 			t.Errorf("ParseSchedule(%q): %v", spec, err)
 		}
+	}
+}
+
+// TestWriterKeepsGoodRowsOfABadBatch: a row that does not fit its column (a
+// panel period before 1970 does not fit a Date) is skipped and counted; the
+// other rows of the same batch land.
+func TestWriterKeepsGoodRowsOfABadBatch(t *testing.T) {
+	e := openEngine(t, "writer_bad_row")
+	w := collector.NewWriter(e, collector.WriterOptions{})
+	ctx := context.Background()
+	ok := time.Date(2011, 1, 1, 0, 0, 0, 0, time.UTC)
+	b := collector.Batch{Panel: []imscope.PanelRecord{
+		{Period: ok, UserKey: 1, Network: "qq", ActiveDays: 3},
+		{Period: time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC), UserKey: 2, Network: "qq", ActiveDays: 3},
+		{Period: ok, UserKey: 3, Network: "msn", ActiveDays: 9},
+	}}
+	if err := w.Add(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(ctx); err != nil {
+		t.Fatalf("a batch with one bad row failed whole: %v", err)
+	}
+	if n := count(t, e, "SELECT count() FROM panel_activity"); n != 2 {
+		t.Fatalf("%d panel rows, want the 2 good ones", n)
+	}
+}
+
+// refusing is the real engine, refusing inserts into one table the way
+// ClickHouse refuses data it cannot take (an error with a code), not the way
+// an unreachable server fails.
+type refusing struct {
+	queries.Engine
+	table string
+	on    atomic.Bool
+}
+
+func (r *refusing) Insert(ctx context.Context, table string, cols ...string) (queries.Batch, error) {
+	if r.on.Load() && table == r.table {
+		return nil, &queries.Error{Code: 53, Message: "Code: 53. DB::Exception: Type mismatch. (TYPE_MISMATCH)"}
+	}
+	return r.Engine.Insert(ctx, table, cols...)
+}
+
+// TestSpoolRejectedBatchDoesNotBlock: a spooled batch ClickHouse refuses
+// when it is back is set aside in rejected/, and the batches behind it land.
+func TestSpoolRejectedBatchDoesNotBlock(t *testing.T) {
+	real := openEngine(t, "writer_rejected")
+	down := &outage{Engine: real}
+	e := &refusing{Engine: down, table: "bridge_traffic"}
+	dir := t.TempDir()
+	spool, err := collector.OpenSpool(dir, 64<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := collector.NewWriter(e, collector.WriterOptions{Spool: spool})
+	ctx := context.Background()
+	down.down.Store(true)
+	poison := batch(0, 5)
+	poison.Samples = nil // bridge rows only: the table that will refuse
+	for _, b := range []collector.Batch{poison, {Samples: batch(5, 5).Samples}} {
+		if err := w.Add(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	down.down.Store(false)
+	e.on.Store(true)
+	if err := w.Replay(ctx); err != nil {
+		t.Fatalf("replay stopped at the refused batch: %v", err)
+	}
+	if n, _ := spool.Depth(); n != 0 {
+		t.Fatalf("%d segments still pending", n)
+	}
+	if n := count(t, real, "SELECT count() FROM usage_samples"); n != 5 {
+		t.Fatalf("%d samples after the refused batch, want the 5 behind it", n)
+	}
+	entries, _ := os.ReadDir(dir + "/rejected")
+	if len(entries) != 1 {
+		t.Fatalf("%d segments in rejected/, want 1", len(entries))
 	}
 }

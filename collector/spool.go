@@ -43,6 +43,10 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 // ErrSpoolFull is returned by Put when the batch would exceed the cap.
 var ErrSpoolFull = errors.New("spool is full")
 
+// ErrRejected, returned by a Replay callback, means ClickHouse refused the
+// batch itself: it is moved to rejected/ for inspection and replay goes on.
+var ErrRejected = errors.New("batch rejected")
+
 // spooled is what a segment holds: the batch and the token it was first
 // tried with, so its replay deduplicates against a partial first try.
 type spooled struct {
@@ -141,7 +145,8 @@ func (s *Spool) Depth() (segments int, bytes int64) {
 
 // Replay offers each pending segment to write, oldest first, and removes the
 // ones it accepts. It stops at the first error write returns (ClickHouse is
-// still away), leaving that segment and the later ones in place. Corrupt
+// still away), leaving that segment and the later ones in place — except
+// ErrRejected, which moves the segment to rejected/ and goes on. Corrupt
 // segments are moved to corrupt/ and reported in the returned count.
 func (s *Spool) Replay(write func(token string, b Batch) error) (replayed, corrupt int, err error) {
 	for {
@@ -154,6 +159,10 @@ func (s *Spool) Replay(write func(token string, b Batch) error) (replayed, corru
 		s.mu.Unlock()
 
 		path := filepath.Join(s.dir, name)
+		var size int64
+		if info, err := os.Stat(path); err == nil {
+			size = info.Size()
+		}
 		data, rerr := os.ReadFile(path)
 		var sp spooled
 		if rerr == nil {
@@ -165,20 +174,29 @@ func (s *Spool) Replay(write func(token string, b Batch) error) (replayed, corru
 				continue
 			}
 			corrupt++
-			_ = os.MkdirAll(filepath.Join(s.dir, "corrupt"), 0o750)
-			_ = os.Rename(path, filepath.Join(s.dir, "corrupt", name))
-			s.drop(name, int64(len(data)))
+			s.moveAside(name, "corrupt", size)
 			continue
 		}
 		if err := write(sp.Token, sp.Batch); err != nil {
+			if errors.Is(err, ErrRejected) {
+				s.moveAside(name, "rejected", size)
+				continue
+			}
 			return replayed, corrupt, err
 		}
 		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return replayed, corrupt, fmt.Errorf("cannot remove replayed segment: %w", err)
 		}
-		s.drop(name, int64(len(data)))
+		s.drop(name, size)
 		replayed++
 	}
+}
+
+// moveAside keeps a segment that cannot be replayed in a subfolder.
+func (s *Spool) moveAside(name, folder string, size int64) {
+	_ = os.MkdirAll(filepath.Join(s.dir, folder), 0o750)
+	_ = os.Rename(filepath.Join(s.dir, name), filepath.Join(s.dir, folder, name))
+	s.drop(name, size)
 }
 
 func (s *Spool) drop(name string, size int64) {

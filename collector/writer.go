@@ -119,7 +119,17 @@ func (w *Writer) replayLocked(ctx context.Context) error {
 	if n, _ := w.spool.Depth(); n == 0 {
 		return nil
 	}
-	replayed, corrupt, err := w.spool.Replay(func(token string, b Batch) error { return w.store(ctx, token, b) })
+	replayed, corrupt, err := w.spool.Replay(func(token string, b Batch) error {
+		err := w.store(ctx, token, b)
+		if err != nil && !Unavailable(err) {
+			// ClickHouse answered and refused the rows: a retry cannot help,
+			// and the batch must not block the ones behind it.
+			w.metrics.Errors.WithLabelValues("spool_rejected").Inc()
+			w.log.Error("ClickHouse refused a spooled batch; it is kept in rejected/", "rows", b.Rows(), "err", err)
+			return fmt.Errorf("%w: %w", ErrRejected, err)
+		}
+		return err
+	})
 	if corrupt > 0 {
 		w.metrics.Errors.WithLabelValues("spool_corrupt").Add(float64(corrupt))
 		w.log.Error("moved corrupt spool segments aside to corrupt/ (their rows are not replayed)", "segments", corrupt)
@@ -160,10 +170,18 @@ func (w *Writer) store(ctx context.Context, token string, b Batch) error {
 		if s.n == 0 {
 			continue
 		}
+		n := s.n
 		if err := s.f(queries.WithInsertToken(ctx, token+"."+s.table)); err != nil {
-			return err
+			var skipped *queries.SkippedRowsError
+			if !errors.As(err, &skipped) {
+				return err
+			}
+			// The good rows are in; the bad ones are counted and logged.
+			n = skipped.Written
+			w.metrics.Errors.WithLabelValues("row_rejected").Add(float64(skipped.Skipped))
+			w.log.Error("rows refused by their columns; the rest of the batch was stored", "table", s.table, "skipped", skipped.Skipped, "first", skipped.First)
 		}
-		w.metrics.Rows.WithLabelValues(s.table).Add(float64(s.n))
+		w.metrics.Rows.WithLabelValues(s.table).Add(float64(n))
 	}
 	w.metrics.BatchSeconds.Observe(time.Since(start).Seconds())
 	w.log.Debug("stored batch", "rows", b.Rows(), "token", token, "duration", time.Since(start))
@@ -177,6 +195,9 @@ func Unavailable(err error) bool {
 	if err == nil {
 		return false
 	}
+	if errors.Is(err, queries.ErrBadValue) || errors.Is(err, context.Canceled) {
+		return false
+	}
 	var qe *queries.Error
 	if errors.As(err, &qe) {
 		switch qe.ErrorCode() {
@@ -185,5 +206,5 @@ func Unavailable(err error) bool {
 		}
 		return false
 	}
-	return !errors.Is(err, context.Canceled)
+	return true
 }

@@ -58,3 +58,7 @@ type Batch interface {
 
 // ErrClosed is returned by an engine used after Close.
 var ErrClosed = errors.New("engine is closed")
+
+// ErrBadValue wraps a Batch.Append refusal: a value that does not fit its
+// column. Retrying cannot help, unlike an engine that cannot be reached.
+var ErrBadValue = errors.New("value does not fit its column")

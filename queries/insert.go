@@ -2,12 +2,30 @@ package queries
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/imscope/imscope"
 )
 
-// send appends n rows with row(i) and sends them as one batch.
+// SkippedRowsError reports rows a batch refused (a value that does not fit
+// its column) while the other rows of the batch were written.
+type SkippedRowsError struct {
+	Table   string
+	Skipped int
+	Written int
+	First   error // the first refusal, naming row and column
+}
+
+func (e *SkippedRowsError) Error() string {
+	return fmt.Sprintf("%s: skipped %d rows that do not fit (wrote %d); first: %v", e.Table, e.Skipped, e.Written, e.First)
+}
+
+func (e *SkippedRowsError) Unwrap() error { return ErrBadValue }
+
+// send appends n rows with row(i) and sends them as one batch. A row with a
+// value that does not fit is skipped and reported in a *SkippedRowsError
+// after the good rows are written: one bad row never costs the others.
 func send(ctx context.Context, e Engine, table string, columns []string, n int, row func(i int) []any) error {
 	if n == 0 {
 		return nil
@@ -17,13 +35,24 @@ func send(ctx context.Context, e Engine, table string, columns []string, n int, 
 		return err
 	}
 	defer b.Close()
+	var skipped *SkippedRowsError
 	for i := range n {
 		if err := b.Append(row(i)...); err != nil {
-			return err
+			if !errors.Is(err, ErrBadValue) {
+				return err
+			}
+			if skipped == nil {
+				skipped = &SkippedRowsError{Table: table, First: err}
+			}
+			skipped.Skipped++
 		}
 	}
 	if err := b.Send(); err != nil {
-		return fmt.Errorf("cannot write %d rows to %s: %w", n, table, err)
+		return fmt.Errorf("cannot write %d rows to %s: %w", b.Len(), table, err)
+	}
+	if skipped != nil {
+		skipped.Written = b.Len()
+		return skipped
 	}
 	return nil
 }

@@ -144,14 +144,14 @@ func (b *batch) Append(values ...any) error {
 		return fmt.Errorf("batch for %s was already sent", b.table)
 	}
 	if len(values) != len(b.cols) {
-		return fmt.Errorf("batch for %s: %d values for %d columns", b.table, len(values), len(b.cols))
+		return fmt.Errorf("batch for %s: %d values for %d columns (%w)", b.table, len(values), len(b.cols), queries.ErrBadValue)
 	}
 	mark := len(b.buf)
 	var err error
 	for i, v := range values {
 		if b.buf, err = b.cols[i].typ.Encode(b.buf, v); err != nil {
 			b.buf = b.buf[:mark] // the row is all or nothing
-			return fmt.Errorf("batch for %s, row %d, column %s: %w", b.table, b.rows+1, b.cols[i].name, err)
+			return fmt.Errorf("batch for %s, row %d, column %s: %w (%w)", b.table, b.rows+1, b.cols[i].name, err, queries.ErrBadValue)
 		}
 	}
 	b.rows++

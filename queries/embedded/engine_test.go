@@ -14,16 +14,7 @@ import (
 // directory per process, so tests isolate by database instead.
 var dataDir string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "imscope-embedded-test-")
-	if err != nil {
-		panic(err)
-	}
-	dataDir = dir
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(enginetest.RunWithDataDir(m, &dataDir)) }
 
 func open(t testing.TB, db string) queries.Engine {
 	t.Helper()

@@ -129,19 +129,19 @@ func (b *batch) Append(values ...any) error {
 		return fmt.Errorf("batch for %s was already sent", b.table)
 	}
 	if len(values) != len(b.cols) {
-		return fmt.Errorf("batch for %s: %d values for %d columns", b.table, len(values), len(b.cols))
+		return fmt.Errorf("batch for %s: %d values for %d columns (%w)", b.table, len(values), len(b.cols), queries.ErrBadValue)
 	}
 	for i, v := range values {
 		cv, err := convert(b.types[i], v)
 		if err != nil {
-			return fmt.Errorf("batch for %s, row %d, column %s: %w", b.table, b.rows+1, b.cols[i], err)
+			return fmt.Errorf("batch for %s, row %d, column %s: %w (%w)", b.table, b.rows+1, b.cols[i], err, queries.ErrBadValue)
 		}
 		b.row[i] = cv
 	}
 	// Converted values are ones clickhouse-go accepts; should it refuse one
 	// all the same, it marks the whole batch failed and Send reports it.
 	if err := b.b.Append(b.row...); err != nil {
-		return fmt.Errorf("batch for %s, row %d: %w", b.table, b.rows+1, err)
+		return fmt.Errorf("batch for %s, row %d: %w (%w)", b.table, b.rows+1, err, queries.ErrBadValue)
 	}
 	b.rows++
 	return nil
