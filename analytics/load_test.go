@@ -74,6 +74,12 @@ func panel() []imscope.PanelRecord {
 			}
 		}
 	}
+	// Exact ties on days and messages: the smaller network id is primary.
+	for _, p := range []time.Time{q1, q2} {
+		for _, nw := range []string{"qq", "msn", "fetion"} {
+			out = append(out, imscope.PanelRecord{Period: p, UserKey: 1 << 40, Network: nw, Segment: "office", ActiveDays: 10, Messages: 10})
+		}
+	}
 	return out
 }
 

@@ -346,3 +346,21 @@ func TestSpoolRejectedBatchDoesNotBlock(t *testing.T) {
 		t.Fatalf("%d segments in rejected/, want 1", len(entries))
 	}
 }
+
+// TestIdenticalChunksBothLand: two identical chunks in one run are both
+// stored (a file may repeat itself), while running the same collector again
+// over the same input stores nothing more.
+func TestIdenticalChunksBothLand(t *testing.T) {
+	e := openEngine(t, "identical_chunks")
+	r := collector.NewRunner(e, collector.NewWriter(e, collector.WriterOptions{FlushRows: 10}), nil, nil)
+	chunk := collector.Batch{Samples: batch(0, 10).Samples}
+	c := collector.Collector{Name: "file", Kind: "csv", Source: &source{batches: []collector.Batch{chunk, chunk}}}
+	for range 2 {
+		if run := r.Run(context.Background(), c); run.Status != "ok" {
+			t.Fatalf("run %+v", run)
+		}
+	}
+	if n := count(t, e, "SELECT count() FROM usage_samples"); n != 20 {
+		t.Fatalf("%d samples, want 20: both chunks of the first run, nothing from the second", n)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
@@ -74,7 +75,13 @@ func (r *Runner) Run(ctx context.Context, c Collector) Run {
 	run := Run{CollectorRun: queries.CollectorRun{RunID: newRunID(), Collector: c.Name, Kind: c.Kind, Target: c.Target, StartedAt: start}}
 	cctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
+	seq := 0
 	emit := func(ctx context.Context, b Batch) error {
+		// The batch's place in the run goes into its deduplication token:
+		// two identical chunks of one file are both stored, while the same
+		// file collected again (same collector, same places) is not.
+		seq++
+		b.Nonce += c.Name + "#" + strconv.Itoa(seq) + ";"
 		for _, p := range b.Problems {
 			run.Problems++
 			if len(run.Warnings) < maxWarnings {

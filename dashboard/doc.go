@@ -1,4 +1,40 @@
 // Package dashboard is imscope's HTTP face: Gin routes, handlers, templates
 // and embedded static assets. Handlers stay thin — bind the request, ask
-// analytics or queries, render — and one place maps errors to HTTP status.
+// analytics or queries, render — and one place (errors.go) maps errors to
+// HTTP status.
+//
+// # The API
+//
+// Everything the pages show is served as JSON and CSV under /api/v1, and
+// described by the OpenAPI 3.0 document at /api/v1/openapi.json, which is
+// built from the same declarations the router mounts:
+//
+//	GET /api/v1/networks          the network catalog
+//	GET /api/v1/share             shares per period, Δ, published figures     top
+//	GET /api/v1/concentration     HHI, CR1/2/4, coalition gaps per period
+//	GET /api/v1/scenario/merge    HHI before/after a merger                   merge (required)
+//	GET /api/v1/switching         matrix, P, retention, net flow, diversion,  from_period, to_period, min_count, k
+//	                              steady state, forecast
+//	GET /api/v1/panel/periods     the panel's periods
+//	GET /api/v1/multihoming       networks per user, overlaps                 period
+//	GET /api/v1/reachability      reachable pairs: none, active, hypothetical period, bridges
+//	GET /api/v1/bridges           health per route and bridge, uptime
+//	GET /api/v1/bridges/series    per-route traffic per step                  step
+//	GET /api/v1/collectors        schedules, latest runs, spool depth
+//	GET /api/v1/alerts            rule states, recent transitions             limit
+//
+// Every endpoint accepts the shared filter — from, to, granularity, metric,
+// segment, networks — so a page can send its whole filter bar to each; an
+// endpoint ignores the ones its answer does not depend on, but a bad value
+// is a 400 everywhere. Unknown parameters and repeated ones are 400s too: a
+// typo must not silently answer another question.
+//
+// Answers are {"query": {...}, "data": {...}}, query being the question as
+// normalised: parameters parsed, defaults filled in (the window ending at
+// the latest data, the latest panel period...), lists sorted. That
+// normalised form is also the cache key (X-Cache: hit|miss), so two
+// spellings of one question share an entry. `format=csv` answers one flat
+// table instead (`table` picks it; see csv.go for the conventions, among
+// them the neutralising of spreadsheet formulas). Errors are
+// {"error": {"code", "message", "param", "request_id"}}.
 package dashboard

@@ -18,6 +18,7 @@ type pipeline struct {
 	engine   queries.Engine
 	writer   *collector.Writer
 	runner   *collector.Runner
+	spool    *collector.Spool
 	registry *prometheus.Registry
 }
 
@@ -42,7 +43,7 @@ func openPipeline(ctx context.Context, env *environment) (*pipeline, error) {
 			env.log.Warn("cannot replay the spool yet; will retry", "err", err)
 		}
 	}
-	return &pipeline{engine: e, writer: w, runner: collector.NewRunner(e, w, env.log, m), registry: reg}, nil
+	return &pipeline{engine: e, writer: w, runner: collector.NewRunner(e, w, env.log, m), spool: spool, registry: reg}, nil
 }
 
 func (p *pipeline) Close() error { return p.engine.Close() }

@@ -27,6 +27,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	f.register(fs)
 	fs.String("listen", "", "address to serve on (default :8080; IMSCOPE_LISTEN)")
 	demo := fs.Bool("demo", false, "load the demo market on first start and keep its bridges live")
+	cacheTTL := fs.Duration("api-cache-ttl", dashboard.DefaultCacheTTL, "how long API answers are reused (0 turns the cache off)")
 	if err := env.parse("serve", fs, &f, args); err != nil {
 		return err
 	}
@@ -49,6 +50,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 	sched.Every(30*time.Second, func() { _ = p.writer.Replay(ctx) })
+	var alertStates dashboard.AlertStates
 	if rules := env.cfg.Alerts.Rules; len(rules) > 0 {
 		alerts := analytics.NewAlertRunner(e, rules, analytics.AlertRunnerOptions{
 			Collectors: collectorIntervals(env.cfg.Collectors, time.Now()), Logger: log,
@@ -58,6 +60,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 				log.Warn("alert evaluation", "err", err)
 			}
 		})
+		alertStates = alerts
 	}
 	if *demo {
 		if err := startDemo(ctx, p, sched, log); err != nil {
@@ -71,13 +74,21 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", env.cfg.Listen, err)
 	}
-	srv := &http.Server{
-		Handler: dashboard.New(dashboard.Options{
-			Engine: e, Networks: env.cfg.NetworkCatalog(), Version: buildVersion(), Logger: log,
-			Metrics: promhttp.HandlerFor(p.registry, promhttp.HandlerOpts{}), Push: built.receivers,
-		}),
-		ReadHeaderTimeout: 10 * time.Second,
+	ttl := *cacheTTL
+	if ttl <= 0 {
+		ttl = -1 // dashboard.Options: negative is off, 0 the default
 	}
+	handler, err := dashboard.New(dashboard.Options{
+		Engine: e, Networks: env.cfg.NetworkCatalog(), Version: buildVersion(), Logger: log,
+		Metrics: promhttp.HandlerFor(p.registry, promhttp.HandlerOpts{}), Push: built.receivers,
+		Collectors: serveSchedule{sched: sched, spool: p.spool},
+		Alerts:     alertStates, AlertRules: env.cfg.Alerts.Rules,
+		CacheTTL: ttl,
+	})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	url := "http://" + displayAddr(ln.Addr())
 	log.Info("imscope is serving", "url", url, "engine", e.Kind(), "config", env.cfg)
 	fmt.Fprintf(env.stdout, "imscope listening on %s\n", url)
@@ -109,6 +120,23 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	}
 	return nil
 }
+
+// serveSchedule shows the dashboard the scheduler's collectors and the
+// spool's depth.
+type serveSchedule struct {
+	sched *collector.Scheduler
+	spool *collector.Spool
+}
+
+func (s serveSchedule) Scheduled() []dashboard.ScheduledCollector {
+	var out []dashboard.ScheduledCollector
+	for _, c := range s.sched.Collectors() {
+		out = append(out, dashboard.ScheduledCollector{Name: c.Name, Kind: c.Kind, Target: c.Target, Schedule: c.Schedule, Next: s.sched.Next(c.Name)})
+	}
+	return out
+}
+
+func (s serveSchedule) SpoolDepth() (segments int, bytes int64) { return s.spool.Depth() }
 
 // displayAddr turns a wildcard listen address into one a browser can open.
 func displayAddr(a net.Addr) string {

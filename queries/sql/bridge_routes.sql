@@ -1,8 +1,9 @@
 -- Traffic per route and time step from the per-minute rollup: totals and
 -- the merged latency histogram (buckets summed, never quantiles averaged).
--- {step} is in seconds; a step as long as the range gives one row per route.
+-- {step} is in seconds, counted from {from}; a step as long as the range
+-- gives one row per route.
 SELECT
-    toStartOfInterval(minute, toIntervalSecond({step:UInt32}), 'UTC') AS ts,
+    toStartOfInterval(minute, toIntervalSecond({step:UInt32}), toDateTime({from:DateTime64(3, 'UTC')}, 'UTC'), 'UTC') AS ts,
     bridge,
     from_network,
     to_network,

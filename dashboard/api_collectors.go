@@ -1,0 +1,130 @@
+package dashboard
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	"github.com/imscope/imscope/queries"
+)
+
+// CollectorSchedule is what the collectors endpoint needs from the
+// scheduler and the pipeline: which collectors are configured, when each
+// runs next, and what waits in the spool. cmd/imscope adapts its scheduler
+// to it; the dashboard never drives collectors itself.
+type CollectorSchedule interface {
+	Scheduled() []ScheduledCollector
+	// SpoolDepth is the batches and bytes waiting for ClickHouse.
+	SpoolDepth() (segments int, bytes int64)
+}
+
+// ScheduledCollector is one configured collector.
+type ScheduledCollector struct {
+	Name, Kind, Target string
+	Schedule           string    // cron spec; "" runs on demand only
+	Next               time.Time // zero when not scheduled
+}
+
+type collectorJSON struct {
+	Name       string     `json:"name"`
+	Kind       string     `json:"kind"`
+	Target     string     `json:"target"`
+	Configured bool       `json:"configured"` // false: runs on record from a collector no longer configured
+	Schedule   string     `json:"schedule"`
+	NextRun    *time.Time `json:"next_run"`
+	// The latest run; null/empty when it never ran.
+	StartedAt       *time.Time `json:"started_at"`
+	DurationSeconds *float64   `json:"duration_seconds"`
+	Rows            *uint64    `json:"rows"`
+	Status          string     `json:"status"` // ok, partial, error; "" never ran
+	Error           string     `json:"error"`
+	Warnings        []string   `json:"warnings"`
+	LastOK          *time.Time `json:"last_ok"` // start of the last run that did not fail
+}
+
+type spoolJSON struct {
+	Segments int   `json:"segments"`
+	Bytes    int64 `json:"bytes"`
+}
+
+type collectorsData struct {
+	Collectors []collectorJSON `json:"collectors"`
+	Spool      *spoolJSON      `json:"spool"` // null when the server runs no pipeline
+}
+
+func (d collectorsData) rows(table string) [][]any {
+	var out [][]any
+	if table == "spool" {
+		if d.Spool != nil {
+			out = append(out, []any{d.Spool.Segments, d.Spool.Bytes})
+		}
+		return out
+	}
+	for _, c := range d.Collectors {
+		out = append(out, []any{c.Name, c.Kind, c.Target, c.Configured, c.Schedule, c.NextRun, c.StartedAt, c.DurationSeconds, c.Rows, c.Status, c.Error, c.Warnings, c.LastOK})
+	}
+	return out
+}
+
+var collectorsEndpoint = &endpoint{
+	Path:        "/collectors",
+	Summary:     "Collectors: schedule, next run, latest run, last success; spool depth",
+	Description: "Every configured collector with its latest recorded run (collector_runs), plus collectors with runs on record that are no longer configured.",
+	Tables: []tableSpec{
+		{Name: "collectors", Doc: "one row per collector", Columns: []column{
+			{"name", "string", "collector name"},
+			{"kind", "string", "openmetrics, csv, json, checkpoints, simulate"},
+			{"target", "string", "what it reads"},
+			{"configured", "boolean", "in the current configuration"},
+			{"schedule", "string", "cron spec; empty: on demand"},
+			{"next_run", "date-time", "next scheduled run"},
+			{"started_at", "date-time", "latest run's start"},
+			{"duration_seconds", "number", "latest run's duration"},
+			{"rows", "integer", "rows the latest run stored"},
+			{"status", "string", "ok, partial or error"},
+			{"error", "string", "the latest run's error"},
+			{"warnings", "string", "its first problems, ;-separated"},
+			{"last_ok", "date-time", "start of the last run that did not fail"},
+		}},
+		{Name: "spool", Doc: "one row (none without a pipeline)", Columns: []column{
+			{"segments", "integer", "batches waiting in the spool"},
+			{"bytes", "integer", "bytes waiting"},
+		}},
+	},
+	Data: collectorsData{},
+}
+
+func (a *api) registerCollectors() {
+	register(a, collectorsEndpoint,
+		func(context.Context, *request, shared) (struct{}, error) { return struct{}{}, nil },
+		func(ctx context.Context, _ struct{}) (result, error) {
+			runs, err := queries.LatestCollectorRuns(ctx, a.engine)
+			if err != nil {
+				return nil, err
+			}
+			byName := map[string]*collectorJSON{}
+			d := collectorsData{Collectors: []collectorJSON{}}
+			if s := a.opts.Collectors; s != nil {
+				segs, bytes := s.SpoolDepth()
+				d.Spool = &spoolJSON{Segments: segs, Bytes: bytes}
+				for _, c := range s.Scheduled() {
+					byName[c.Name] = &collectorJSON{Name: c.Name, Kind: c.Kind, Target: c.Target, Configured: true, Schedule: c.Schedule, NextRun: optTime(c.Next), Warnings: []string{}}
+				}
+			}
+			for _, r := range runs {
+				c := byName[r.Collector]
+				if c == nil {
+					c = &collectorJSON{Name: r.Collector, Kind: r.Kind, Target: r.Target}
+					byName[r.Collector] = c
+				}
+				c.StartedAt, c.DurationSeconds, c.Rows = optTime(r.StartedAt), ptr(r.Duration.Seconds()), ptr(r.Rows)
+				c.Status, c.Error, c.Warnings, c.LastOK = r.Status, r.Error, nonNil(r.Warnings), optTime(r.LastOK)
+			}
+			for _, c := range byName {
+				d.Collectors = append(d.Collectors, *c)
+			}
+			slices.SortFunc(d.Collectors, func(x, y collectorJSON) int { return cmp.Compare(x.Name, y.Name) })
+			return d, nil
+		})
+}

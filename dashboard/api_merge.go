@@ -1,0 +1,139 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/imscope/imscope"
+	"github.com/imscope/imscope/analytics"
+)
+
+const pMerge = "merge"
+
+// mergerJSON is one period's merger arithmetic; the numbers are null in a
+// period where some member has no share (Missing says which).
+type mergerJSON struct {
+	Period       day      `json:"period"`
+	Members      []string `json:"members"` // by rank in the period
+	Missing      []string `json:"missing"`
+	Share        *float64 `json:"share"`
+	HHIBefore    *float64 `json:"hhi_before"`
+	HHIAfter     *float64 `json:"hhi_after"`
+	DeltaHHI     *float64 `json:"delta_hhi"`
+	Band2010     string   `json:"band_2010"`
+	Band2023     string   `json:"band_2023"`
+	Presumed2010 *bool    `json:"presumed_2010"`
+	Presumed2023 *bool    `json:"presumed_2023"`
+}
+
+type mergeData struct {
+	Merge   []string     `json:"merge"`
+	Periods []mergerJSON `json:"periods"`
+}
+
+func (d mergeData) rows(string) [][]any {
+	out := make([][]any, len(d.Periods))
+	for i, p := range d.Periods {
+		out[i] = []any{p.Period, p.Members, p.Missing, p.Share, p.HHIBefore, p.HHIAfter, p.DeltaHHI, p.Band2010, p.Band2023, p.Presumed2010, p.Presumed2023}
+	}
+	return out
+}
+
+var mergeEndpoint = &endpoint{
+	Path:    "/scenario/merge",
+	Summary: "HHI before and after a set of networks merges (or interconnects so fully that it acts as one)",
+	Description: "ΔHHI = (Σ s_i)² − Σ s_i² (2ab for two networks), per period, with the bands after the merger and whether the 2010 and 2023 " +
+		"guidelines presume it harmful. Of the whole market: `networks` is ignored.",
+	Uses: []string{pFrom, pTo, pGranularity, pMetric, pSegment},
+	Params: []paramDoc{
+		{Name: pMerge, Type: "string", Required: true, Doc: "the merging networks, comma-separated (at least two), e.g. fetion,msn"},
+	},
+	Tables: []tableSpec{{Name: "periods", Doc: "one row per period", Columns: []column{
+		{"period", "date", "start of the period"},
+		{"members", "string", "the members with a share, by rank, ;-separated"},
+		{"missing", "string", "members without a share in the period, ;-separated (numbers are then empty)"},
+		{"share", "number", "the merged network's share, percent"},
+		{"hhi_before", "number", "HHI before"},
+		{"hhi_after", "number", "HHI after"},
+		{"delta_hhi", "number", "the increase"},
+		{"band_2010", "string", "2010 band after the merger"},
+		{"band_2023", "string", "2023 band after the merger"},
+		{"presumed_2010", "boolean", "HHI after > 2,500 and ΔHHI > 200"},
+		{"presumed_2023", "boolean", "ΔHHI > 100 and (HHI after > 1,800 or merged share > 30%)"},
+	}}},
+	Data: mergeData{},
+}
+
+type mergeParams struct {
+	f       imscope.Filter
+	members []string
+}
+
+func (a *api) registerMerge() {
+	register(a, mergeEndpoint,
+		func(ctx context.Context, q *request, sh shared) (mergeParams, error) {
+			s := q.raw(pMerge)
+			if s == "" {
+				return mergeParams{}, invalid(pMerge, "required: the networks that merge, e.g. merge=fetion,msn")
+			}
+			members, err := parseList(pMerge, s)
+			if err != nil {
+				return mergeParams{}, err
+			}
+			if len(members) < 2 {
+				return mergeParams{}, invalid(pMerge, "a merger needs at least two networks")
+			}
+			q.set(pMerge, strings.Join(members, ","))
+			f, err := a.usageFilter(ctx, q, sh, false)
+			return mergeParams{f: f, members: members}, err
+		},
+		func(ctx context.Context, p mergeParams) (result, error) {
+			rep, err := analytics.MarketShare(ctx, a.engine, p.f, 0)
+			if err != nil {
+				return nil, err
+			}
+			d := mergeData{Merge: p.members, Periods: make([]mergerJSON, 0, len(rep.Periods))}
+			seen := map[string]bool{}
+			for _, ps := range rep.Periods {
+				shares := make([]analytics.NetworkShare, len(ps.Shares))
+				has := map[string]bool{}
+				for i, s := range ps.Shares {
+					shares[i] = analytics.NetworkShare{Network: s.Network, Share: s.Share}
+					has[s.Network] = true
+				}
+				out := mergerJSON{Period: day(ps.Period), Members: []string{}, Missing: []string{}}
+				var present []string
+				for _, m := range p.members {
+					if has[m] {
+						present = append(present, m)
+						seen[m] = true
+					} else {
+						out.Missing = append(out.Missing, m)
+					}
+				}
+				if len(out.Missing) == 0 {
+					m, err := analytics.Merge(shares, present)
+					if err != nil {
+						return nil, renameParam(err, pNetworks, pMerge)
+					}
+					out.Members = m.Members
+					out.Share, out.HHIBefore, out.HHIAfter, out.DeltaHHI = &m.Share, &m.HHIBefore, &m.HHIAfter, &m.DeltaHHI
+					out.Band2010, out.Band2023 = string(m.Band2010), string(m.Band2023)
+					out.Presumed2010, out.Presumed2023 = &m.Presumed2010, &m.Presumed2023
+				} else {
+					out.Members = present
+					if out.Members == nil {
+						out.Members = []string{}
+					}
+				}
+				d.Periods = append(d.Periods, out)
+			}
+			for _, m := range p.members {
+				if !seen[m] {
+					return nil, invalid(pMerge, fmt.Sprintf("%q has no share in any period of the range", m))
+				}
+			}
+			return d, nil
+		})
+}

@@ -1,0 +1,160 @@
+package dashboard
+
+import (
+	"context"
+	"time"
+
+	"github.com/imscope/imscope"
+	"github.com/imscope/imscope/analytics"
+)
+
+type perUserJSON struct {
+	Networks int     `json:"networks"` // k
+	Users    uint64  `json:"users"`    // users on exactly k networks
+	Share    float64 `json:"share"`    // percent of all users
+}
+
+type networkUsersJSON struct {
+	Network string  `json:"network"`
+	Users   uint64  `json:"users"` // |A|
+	Only    uint64  `json:"only"`  // on this network and no other
+	Share   float64 `json:"share"` // |A| / users × 100
+}
+
+type overlapJSON struct {
+	A       string  `json:"a"`
+	B       string  `json:"b"`
+	Both    uint64  `json:"both"`
+	Either  uint64  `json:"either"`
+	Jaccard float64 `json:"jaccard"`
+	BGivenA float64 `json:"b_given_a"`
+	AGivenB float64 `json:"a_given_b"`
+}
+
+type multiHomingData struct {
+	Period           *day               `json:"period"` // null when there is no panel period to show
+	Users            uint64             `json:"users"`
+	Mean             float64            `json:"mean"`
+	MultiHomers      uint64             `json:"multi_homers"`
+	MultiHomingShare float64            `json:"multi_homing_share"`
+	PerUser          []perUserJSON      `json:"per_user"`
+	Networks         []networkUsersJSON `json:"networks"`
+	Pairs            []overlapJSON      `json:"pairs"`
+}
+
+func (d multiHomingData) rows(table string) [][]any {
+	var out [][]any
+	switch table {
+	case "pairs":
+		for _, o := range d.Pairs {
+			out = append(out, []any{d.Period, o.A, o.B, o.Both, o.Either, o.Jaccard, o.BGivenA, o.AGivenB})
+		}
+	case "per_user":
+		for _, p := range d.PerUser {
+			out = append(out, []any{d.Period, p.Networks, p.Users, p.Share})
+		}
+	case "summary":
+		if d.Period != nil {
+			out = append(out, []any{d.Period, d.Users, d.Mean, d.MultiHomers, d.MultiHomingShare})
+		}
+	default:
+		for _, n := range d.Networks {
+			out = append(out, []any{d.Period, n.Network, n.Users, n.Only, n.Share})
+		}
+	}
+	return out
+}
+
+var periodColumn = column{"period", "date", "start of the panel period"}
+
+var multiHomingEndpoint = &endpoint{
+	Path:    "/multihoming",
+	Summary: "How many users keep several networks, and whose users overlap",
+	Description: "For one panel period: the networks-per-user distribution, each network's reach |A| and exclusive users, and for every pair " +
+		"|A∩B|, |A∪B|, Jaccard = |A∩B| / |A∪B| and P(B|A) = |A∩B| / |A|. `networks` limits the pairs listed; the distribution counts every network.",
+	Uses: []string{pFrom, pTo, pSegment, pNetworks},
+	Params: []paramDoc{
+		{Name: pPeriod, Type: "string", Doc: "the panel period (its start as a date, month or quarter); default the latest panel period in [from, to)"},
+	},
+	Tables: []tableSpec{
+		{Name: "networks", Doc: "one row per network", Columns: []column{periodColumn,
+			{"network", "string", "network id"},
+			{"users", "integer", "users on the network, alone or with others"},
+			{"only", "integer", "users on this network and no other"},
+			{"share", "number", "users / all users × 100; sums to mean × 100"},
+		}},
+		{Name: "pairs", Doc: "one row per pair of networks", Columns: []column{periodColumn,
+			{"a", "string", "network id"},
+			{"b", "string", "network id, after a"},
+			{"both", "integer", "users on both"},
+			{"either", "integer", "users on either"},
+			{"jaccard", "number", "both / either"},
+			{"b_given_a", "number", "P(B|A): share of a's users also on b"},
+			{"a_given_b", "number", "P(A|B)"},
+		}},
+		{Name: "per_user", Doc: "one row per number of networks k", Columns: []column{periodColumn,
+			{"networks", "integer", "k"},
+			{"users", "integer", "users on exactly k networks"},
+			{"share", "number", "percent of all users"},
+		}},
+		{Name: "summary", Doc: "one row (none without a panel period)", Columns: []column{periodColumn,
+			{"users", "integer", "panel users in the period"},
+			{"mean", "number", "average networks per user"},
+			{"multi_homers", "integer", "users on two or more networks"},
+			{"multi_homing_share", "number", "their share, percent"},
+		}},
+	},
+	Data: multiHomingData{},
+}
+
+type periodParams struct {
+	f       imscope.Filter
+	period  time.Time
+	periods []time.Time
+}
+
+// bindPanelPeriod binds the one-period panel endpoints' parameters;
+// usesNetworks says whether the answer depends on the selection.
+func (a *api) bindPanelPeriod(ctx context.Context, q *request, sh shared, usesNetworks bool) (periodParams, error) {
+	p, periods, err := a.panelPeriod(ctx, q, sh)
+	if err != nil {
+		return periodParams{}, err
+	}
+	q.set(pSegment, sh.segment)
+	if usesNetworks {
+		q.setNetworks(sh.networks)
+	} else {
+		sh.networks = nil
+	}
+	if p.IsZero() {
+		return periodParams{}, nil
+	}
+	f := imscope.Filter{From: p, To: panelStep(periods, p).Next(p), Granularity: panelStep(periods, p), Metric: defaultMetric, Segment: sh.segment, Networks: sh.networks}
+	return periodParams{f: f, period: p, periods: periods}, nil
+}
+
+func (a *api) registerMultiHoming() {
+	register(a, multiHomingEndpoint, func(ctx context.Context, q *request, sh shared) (periodParams, error) {
+		return a.bindPanelPeriod(ctx, q, sh, true)
+	}, func(ctx context.Context, p periodParams) (result, error) {
+		if p.period.IsZero() {
+			return multiHomingData{PerUser: []perUserJSON{}, Networks: []networkUsersJSON{}, Pairs: []overlapJSON{}}, nil
+		}
+		mh, err := analytics.MultiHomingIn(ctx, a.engine, p.f, p.period)
+		if err != nil {
+			return nil, err
+		}
+		d := multiHomingData{Period: ptr(day(p.period)), Users: mh.Users, Mean: mh.Mean, MultiHomers: mh.MultiHomers, MultiHomingShare: mh.MultiHomingShare,
+			PerUser: make([]perUserJSON, len(mh.PerUser)), Networks: make([]networkUsersJSON, len(mh.Networks)), Pairs: make([]overlapJSON, len(mh.Pairs))}
+		for i, x := range mh.PerUser {
+			d.PerUser[i] = perUserJSON{Networks: x.Networks, Users: x.Users, Share: x.Share}
+		}
+		for i, x := range mh.Networks {
+			d.Networks[i] = networkUsersJSON{Network: x.Network, Users: x.Users, Only: x.Only, Share: x.Share}
+		}
+		for i, x := range mh.Pairs {
+			d.Pairs[i] = overlapJSON{A: x.A, B: x.B, Both: x.Both, Either: x.Either, Jaccard: x.Jaccard, BGivenA: x.BGivenA, AGivenB: x.AGivenB}
+		}
+		return d, nil
+	})
+}

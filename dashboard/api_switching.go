@@ -1,0 +1,362 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/imscope/imscope"
+	"github.com/imscope/imscope/analytics"
+)
+
+const (
+	pFromPeriod = "from_period"
+	pToPeriod   = "to_period"
+	pMinCount   = "min_count"
+	pK          = "k"
+)
+
+// outsideNode labels the outside of the panel in switching answers: as a
+// cell's "from" it is the entrants, as its "to" the leavers.
+const outsideNode = "(outside)"
+
+// maxPairs bounds the period pairs of one switching answer.
+const maxPairs = 40
+
+type switchNetworkJSON struct {
+	Network     string `json:"network"`
+	UsersBefore uint64 `json:"users_before"` // primary on it at from_period
+	UsersAfter  uint64 `json:"users_after"`  // primary on it at to_period
+	// Retention is P_ii, a fraction; null when the network had no users or
+	// its diagonal cell is suppressed.
+	Retention *float64 `json:"retention"`
+	// SteadyState is the long-run share π_i of the chain, in percent; null
+	// without a unique steady state.
+	SteadyState *float64 `json:"steady_state"`
+}
+
+// switchCellJSON is one cell N_ij of the matrix with what derives from it.
+// Suppressed cells show no count, P, net flow or diversion: each would give
+// the count back.
+type switchCellJSON struct {
+	From       string   `json:"from"`
+	To         string   `json:"to"`
+	Count      *uint64  `json:"count"`
+	Suppressed bool     `json:"suppressed"`
+	P          *float64 `json:"p"`         // N_ij / Σ_k N_ik
+	NetFlow    *int64   `json:"net_flow"`  // N_ij − N_ji
+	Diversion  *float64 `json:"diversion"` // N_ij / Σ_{k≠i} N_ik
+}
+
+type steadyStateJSON struct {
+	Unique    bool       `json:"unique"`
+	Classes   [][]string `json:"classes"`
+	Transient []string   `json:"transient"`
+	NoData    []string   `json:"no_data"` // networks whose row was empty (kept as absorbing)
+	Residual  float64    `json:"residual"`
+}
+
+type forecastStepJSON struct {
+	Step   int                `json:"step"`
+	Shares []networkShareJSON `json:"shares"` // percent
+}
+
+type switchPairJSON struct {
+	FromPeriod day    `json:"from_period"`
+	ToPeriod   day    `json:"to_period"`
+	Users      uint64 `json:"users"`
+	Entrants   uint64 `json:"entrants"`
+	Leavers    uint64 `json:"leavers"`
+	Suppressed int    `json:"suppressed"`
+	// Resolution is the step, in percentage points, that steady_state and
+	// forecast are rounded to when cells are suppressed (0: exact), so
+	// that the hidden counts cannot be solved for from them.
+	Resolution  float64             `json:"resolution"`
+	Networks    []switchNetworkJSON `json:"networks"`
+	Cells       []switchCellJSON    `json:"cells"`
+	SteadyState steadyStateJSON     `json:"steady_state"`
+	Forecast    []forecastStepJSON  `json:"forecast"`
+}
+
+type switchingData struct {
+	MinCount    int              `json:"min_count"`
+	K           int              `json:"k"`
+	Outside     string           `json:"outside"`
+	Transitions []switchPairJSON `json:"transitions"`
+}
+
+func (d switchingData) rows(table string) [][]any {
+	var out [][]any
+	for _, t := range d.Transitions {
+		switch table {
+		case "networks":
+			for _, n := range t.Networks {
+				out = append(out, []any{t.FromPeriod, t.ToPeriod, n.Network, n.UsersBefore, n.UsersAfter, n.Retention, n.SteadyState})
+			}
+		case "forecast":
+			for _, st := range t.Forecast {
+				for _, s := range st.Shares {
+					out = append(out, []any{t.FromPeriod, t.ToPeriod, st.Step, s.Network, s.Share})
+				}
+			}
+		case "summary":
+			out = append(out, []any{t.FromPeriod, t.ToPeriod, t.Users, t.Entrants, t.Leavers, t.Suppressed, d.MinCount, t.Resolution, t.SteadyState.Unique, t.SteadyState.Residual})
+		default:
+			for _, c := range t.Cells {
+				out = append(out, []any{t.FromPeriod, t.ToPeriod, c.From, c.To, c.Count, c.Suppressed, c.P, c.NetFlow, c.Diversion})
+			}
+		}
+	}
+	return out
+}
+
+var pairColumns = []column{
+	{"from_period", "date", "start of the earlier panel period"},
+	{"to_period", "date", "start of the later panel period"},
+}
+
+var switchingEndpoint = &endpoint{
+	Path:    "/switching",
+	Summary: "Who went where between panel periods: matrix, P, retention, net flow, diversion, steady state, forecast",
+	Description: "N_ij = panel users primary on i at from_period and on j at to_period, with " + strconv.Quote(outsideNode) + " for entrants (as from) and leavers (as to); " +
+		"P_ij = N_ij / Σ_k N_ik; retention = P_ii; net flow = N_ij − N_ji; diversion D_ij = N_ij / Σ_{k≠i} N_ik; steady state π = πQ and forecast s·Q^k " +
+		"over the network-to-network chain. Cells with 0 < N_ij < min_count are suppressed, with secondary suppression so that exact totals do not give them away. " +
+		"Pairs: from_period/to_period (either alone picks its neighbour); else, when from or to is given, every consecutive pair of panel periods in [from, to); else the latest pair. " +
+		"Without panel data in the range, transitions is empty.",
+	Uses: []string{pFrom, pTo, pSegment, pNetworks},
+	Params: []paramDoc{
+		{Name: pFromPeriod, Type: "string", Doc: "the earlier panel period (a date, month or quarter naming its start)"},
+		{Name: pToPeriod, Type: "string", Doc: "the later panel period"},
+		{Name: pMinCount, Type: "integer", Default: "10", Doc: "suppress cells with fewer users than this (0–1000000; 0 or 1 hides nothing)"},
+		{Name: pK, Type: "integer", Default: "4", Doc: "forecast this many periods ahead (0–60)"},
+	},
+	Tables: []tableSpec{
+		{Name: "cells", Doc: "one row per pair and matrix cell", Columns: append(slices.Clone(pairColumns),
+			column{"from_network", "string", "primary network at from_period; (outside) for entrants"},
+			column{"to_network", "string", "primary network at to_period; (outside) for leavers"},
+			column{"count", "integer", "users; empty when suppressed"},
+			column{"suppressed", "boolean", "hidden for privacy"},
+			column{"p", "number", "transition probability, fraction"},
+			column{"net_flow", "integer", "N_ij − N_ji"},
+			column{"diversion", "number", "share of from_network's leavers that went to to_network, fraction"},
+		)},
+		{Name: "networks", Doc: "one row per pair and network", Columns: append(slices.Clone(pairColumns),
+			column{"network", "string", "network id, or other"},
+			column{"users_before", "integer", "primary on it at from_period"},
+			column{"users_after", "integer", "primary on it at to_period"},
+			column{"retention", "number", "P_ii, fraction; empty when suppressed or no users"},
+			column{"steady_state", "number", "long-run share, percent; empty without a unique steady state"},
+		)},
+		{Name: "forecast", Doc: "one row per pair, step and network", Columns: append(slices.Clone(pairColumns),
+			column{"step", "integer", "periods after to_period; 0 is to_period itself"},
+			column{"network", "string", "network id"},
+			column{"share", "number", "forecast share, percent"},
+		)},
+		{Name: "summary", Doc: "one row per pair", Columns: append(slices.Clone(pairColumns),
+			column{"users", "integer", "users seen in either period"},
+			column{"entrants", "integer", "users absent at from_period"},
+			column{"leavers", "integer", "users absent at to_period"},
+			column{"suppressed", "integer", "hidden cells"},
+			column{"min_count", "integer", "the suppression threshold"},
+			column{"resolution", "number", "rounding step of steady_state and forecast, percentage points; 0 exact"},
+			column{"steady_state_unique", "boolean", "whether the chain has one steady state"},
+			column{"steady_state_residual", "number", "max |πQ − π|"},
+		)},
+	},
+	Data: switchingData{},
+}
+
+type switchingParams struct {
+	f        imscope.Filter
+	pairs    [][2]time.Time
+	minCount int
+	k        int
+}
+
+func (a *api) registerSwitching() {
+	register(a, switchingEndpoint, a.bindSwitching, func(ctx context.Context, p switchingParams) (result, error) {
+		d := switchingData{MinCount: p.minCount, K: p.k, Outside: outsideNode, Transitions: make([]switchPairJSON, 0, len(p.pairs))}
+		for _, pair := range p.pairs {
+			s, err := analytics.SwitchingBetween(ctx, a.engine, p.f, pair[0], pair[1])
+			if err != nil {
+				if p.f.Segment != "" {
+					return nil, renameParam(err, pFrom, pSegment)
+				}
+				return nil, renameParam(err, pFrom, pFromPeriod)
+			}
+			d.Transitions = append(d.Transitions, switchPair(&s, uint64(p.minCount), p.k))
+		}
+		return d, nil
+	})
+}
+
+func (a *api) bindSwitching(ctx context.Context, q *request, sh shared) (switchingParams, error) {
+	p := switchingParams{f: imscope.Filter{Metric: defaultMetric, Segment: sh.segment, Networks: sh.networks}}
+	var err error
+	if p.minCount, err = q.parseInt(pMinCount, 0, 1_000_000, 10); err != nil {
+		return p, err
+	}
+	if p.k, err = q.parseInt(pK, 0, 60, 4); err != nil {
+		return p, err
+	}
+	periods, err := a.panelPeriods(ctx)
+	if err != nil {
+		return p, err
+	}
+	fp, tp := q.raw(pFromPeriod), q.raw(pToPeriod)
+	switch {
+	case fp != "" || tp != "":
+		pair, err := pickPair(periods, fp, tp)
+		if err != nil {
+			return p, err
+		}
+		p.pairs = [][2]time.Time{pair}
+		q.set(pFromPeriod, formatTime(pair[0]))
+		q.set(pToPeriod, formatTime(pair[1]))
+	case !sh.from.IsZero() || !sh.to.IsZero():
+		w := inWindow(periods, sh.from, sh.to)
+		for i := 0; i+1 < len(w); i++ {
+			p.pairs = append(p.pairs, [2]time.Time{w[i], w[i+1]})
+		}
+		if len(p.pairs) > maxPairs {
+			return p, invalid(pFrom, fmt.Sprintf("the range holds %d pairs of panel periods; at most %d", len(p.pairs), maxPairs))
+		}
+		if !sh.from.IsZero() {
+			q.set(pFrom, formatTime(sh.from))
+		}
+		if !sh.to.IsZero() {
+			q.set(pTo, formatTime(sh.to))
+		}
+	case len(periods) < 2: // no data is an empty answer
+	default:
+		pair := [2]time.Time{periods[len(periods)-2], periods[len(periods)-1]}
+		p.pairs = [][2]time.Time{pair}
+		q.set(pFromPeriod, formatTime(pair[0]))
+		q.set(pToPeriod, formatTime(pair[1]))
+	}
+	q.set(pSegment, sh.segment)
+	q.setNetworks(sh.networks)
+	return p, nil
+}
+
+// pickPair resolves from_period and to_period (either may be empty: the
+// neighbouring panel period is taken).
+func pickPair(periods []time.Time, fp, tp string) ([2]time.Time, error) {
+	var pair [2]time.Time
+	idx := [2]int{-1, -1}
+	for k, spec := range []struct{ name, s string }{{pFromPeriod, fp}, {pToPeriod, tp}} {
+		if spec.s == "" {
+			continue
+		}
+		t, err := parseTime(spec.name, spec.s)
+		if err != nil {
+			return pair, err
+		}
+		if idx[k] = slices.IndexFunc(periods, t.Equal); idx[k] < 0 {
+			return pair, invalid(spec.name, fmt.Sprintf("%s is not a panel period; see /api/v1/panel/periods", formatTime(t)))
+		}
+	}
+	switch {
+	case idx[1] < 0:
+		if idx[0]+1 >= len(periods) {
+			return pair, invalid(pFromPeriod, "is the last panel period: no period follows it")
+		}
+		idx[1] = idx[0] + 1
+	case idx[0] < 0:
+		if idx[1] == 0 {
+			return pair, invalid(pToPeriod, "is the first panel period: no period precedes it")
+		}
+		idx[0] = idx[1] - 1
+	case idx[0] >= idx[1]:
+		return pair, invalid(pToPeriod, "must be a later panel period than from_period")
+	}
+	return [2]time.Time{periods[idx[0]], periods[idx[1]]}, nil
+}
+
+// switchPair renders one pair with small cells suppressed. Everything that
+// derives from a hidden count is hidden with it: P and net flow (as the
+// analytics table does), retention when the diagonal is hidden, diversion
+// of a hidden cell, and a whole diversion row when its diagonal is hidden
+// (its denominator, row total − N_ii, would give N_ii back).
+func switchPair(s *analytics.Switching, minCount uint64, k int) switchPairJSON {
+	t := s.Table(minCount)
+	n, out := len(s.Networks), s.Outside()
+	label := func(i int) string {
+		if i == out {
+			return outsideNode
+		}
+		return s.Networks[i]
+	}
+	hidden := func(i, j int) bool { return t.Cells[i][j].Suppressed }
+	r := switchPairJSON{FromPeriod: day(s.From), ToPeriod: day(s.To), Users: s.Users, Entrants: s.Before[out], Leavers: s.After[out],
+		Suppressed: t.Suppressed, Networks: make([]switchNetworkJSON, n), Cells: make([]switchCellJSON, 0, (n+1)*(n+1)-1)}
+	for i := range n + 1 {
+		for j := range n + 1 {
+			if i == out && j == out {
+				continue
+			}
+			c := switchCellJSON{From: label(i), To: label(j), Suppressed: hidden(i, j), P: t.Cells[i][j].P, NetFlow: t.NetFlow[i][j]}
+			if !c.Suppressed {
+				c.Count = &s.Counts[i][j]
+				if i != j && s.Diversion[i] != nil && !hidden(i, i) {
+					c.Diversion = &s.Diversion[i][j]
+				}
+			}
+			r.Cells = append(r.Cells, c)
+		}
+	}
+	st := s.Markov().SteadyState()
+	if t.Suppressed > 0 && s.Users > 0 {
+		r.Resolution = resolution(minCount, s.Users)
+	}
+	for i, name := range s.Networks {
+		nw := switchNetworkJSON{Network: name, UsersBefore: s.Before[i], UsersAfter: s.After[i]}
+		if !hidden(i, i) {
+			nw.Retention = s.Retention[i]
+		}
+		if st.Unique {
+			nw.SteadyState = ptr(roundTo(st.Pi[i]*100, r.Resolution))
+		}
+		r.Networks[i] = nw
+	}
+	m := s.Markov()
+	r.SteadyState = steadyStateJSON{Unique: st.Unique, Classes: nonNil(st.Classes), Transient: nonNil(st.Transient), NoData: nonNil(m.NoData), Residual: st.Residual}
+	r.Forecast = []forecastStepJSON{}
+	if s0 := s.Shares(); s0 != nil {
+		steps, err := m.Forecast(s0, k)
+		if err == nil { // k and s0 are valid by construction
+			for step, v := range steps {
+				fs := forecastStepJSON{Step: step, Shares: make([]networkShareJSON, n)}
+				for i, name := range s.Networks {
+					fs.Shares[i] = networkShareJSON{Network: name, Share: roundTo(v[i], r.Resolution)}
+				}
+				r.Forecast = append(r.Forecast, fs)
+			}
+		}
+	}
+	return r
+}
+
+// resolution is the rounding step, in percentage points, that keeps a
+// suppressed cell out of reach of the steady state and forecast: a power
+// of ten at least as large as min_count users' worth of the panel.
+func resolution(minCount, users uint64) float64 {
+	if minCount <= 1 || users == 0 {
+		return 0
+	}
+	return math.Pow(10, math.Ceil(math.Log10(float64(minCount)*100/float64(users))))
+}
+
+// roundTo rounds v to a multiple of step (a power of ten; 0: unchanged),
+// printed without binary noise (0.30000000000000004 becomes 0.3).
+func roundTo(v, step float64) float64 {
+	if step <= 0 {
+		return v
+	}
+	decimals := max(0, int(-math.Round(math.Log10(step))))
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(math.Round(v/step)*step, 'f', decimals, 64), 64)
+	return r
+}

@@ -1,0 +1,278 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/imscope/imscope"
+	"github.com/imscope/imscope/queries"
+)
+
+// Defaults for absent parameters. Usage questions default to a window
+// ending with the latest period that has data, not with today: imported
+// history (the demo's 2010–2012 market) would otherwise open on an empty
+// chart.
+const (
+	defaultMetric      = "active_users_30d" // the basis of published shares: users
+	defaultGranularity = imscope.Month
+	// maxPeriods bounds how many periods one question may span (ten years
+	// of days), so a typo cannot ask for a million-point series.
+	maxPeriods = 3700
+)
+
+// defaultSpan is how many periods of each granularity a window without an
+// explicit `from` covers: about a year at month granularity, and a
+// readable number of points at the others.
+var defaultSpan = map[imscope.Granularity]int{
+	imscope.Day: 90, imscope.Week: 26, imscope.Month: 12, imscope.Quarter: 8, imscope.Year: 5,
+}
+
+// periodsBack moves t n periods of g back (negative n: forward).
+func periodsBack(g imscope.Granularity, t time.Time, n int) time.Time {
+	switch g {
+	case imscope.Day:
+		return t.AddDate(0, 0, -n)
+	case imscope.Week:
+		return t.AddDate(0, 0, -7*n)
+	case imscope.Month:
+		return t.AddDate(0, -n, 0)
+	case imscope.Quarter:
+		return t.AddDate(0, -3*n, 0)
+	default:
+		return t.AddDate(-n, 0, 0)
+	}
+}
+
+// countPeriods is how many periods of g start in [from, to), at most limit+1.
+func countPeriods(g imscope.Granularity, from, to time.Time, limit int) int {
+	n := 0
+	for p := g.Start(from); p.Before(to) && n <= limit; p = g.Next(p) {
+		n++
+	}
+	return n
+}
+
+// dayStart is midnight UTC of t's day.
+func dayStart(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// usageFilter resolves the shared parameters into a usage question:
+// metric active_users_30d, granularity month, the whole market, and a
+// window of defaultSpan periods ending with the period of the latest day
+// that has data for the metric and segment (the current period when there
+// is none). A given `to` alone moves the window's end; a given `from` alone
+// runs to that end (or defaultSpan periods on, if the data ends earlier).
+// usesNetworks is false for questions of the whole market (concentration,
+// merger scenarios), which leave the selection out of their key.
+func (a *api) usageFilter(ctx context.Context, q *request, sh shared, usesNetworks bool) (imscope.Filter, error) {
+	f := imscope.Filter{From: sh.from, To: sh.to, Granularity: sh.granularity, Metric: sh.metric, Segment: sh.segment}
+	if usesNetworks {
+		f.Networks = sh.networks
+	}
+	if f.Metric == "" {
+		f.Metric = defaultMetric
+	}
+	if f.Granularity == "" {
+		f.Granularity = defaultGranularity
+	}
+	g, n := f.Granularity, defaultSpan[f.Granularity]
+	if f.From.IsZero() || f.To.IsZero() {
+		latest, ok, err := a.latestUsage(ctx, f.Metric, f.Segment)
+		if err != nil {
+			return f, err
+		}
+		if !ok {
+			latest = q.now
+		}
+		end := g.Next(g.Start(latest))
+		switch {
+		case f.From.IsZero() && f.To.IsZero():
+			f.From, f.To = periodsBack(g, end, n), end
+		case f.From.IsZero():
+			f.From = periodsBack(g, f.To, n)
+		default:
+			f.To = end
+			if !f.To.After(f.From) {
+				f.To = periodsBack(g, g.Start(f.From), -n)
+			}
+		}
+	}
+	if err := f.Validate(); err != nil {
+		return f, err
+	}
+	if countPeriods(g, f.From, f.To, maxPeriods) > maxPeriods {
+		return f, invalid(pGranularity, fmt.Sprintf("the range holds more than %d %ss; choose a coarser granularity or a shorter range", maxPeriods, g))
+	}
+	q.set(pFrom, formatTime(f.From))
+	q.set(pTo, formatTime(f.To))
+	q.set(pGranularity, string(g))
+	q.set(pMetric, f.Metric)
+	q.set(pSegment, f.Segment)
+	if usesNetworks {
+		q.setNetworks(f.Networks)
+	}
+	return f, nil
+}
+
+// latestUsage is the latest day with data for a metric and segment, found
+// with the existing usage query at falling granularity (the latest year,
+// then its latest month, then that month's latest day: three small reads of
+// the daily rollup) and cached like a response. Days after tomorrow are not
+// looked at, so a clock-skewed sample cannot drag every default window into
+// the future.
+//
+// A named query (SELECT max(day) FROM usage_daily WHERE metric = … AND
+// segment = …) would do this in one read; see the package notes.
+func (a *api) latestUsage(ctx context.Context, metric, segment string) (time.Time, bool, error) {
+	type latest struct {
+		day time.Time
+		ok  bool
+	}
+	key := "usage\x00" + metric + "\x00" + segment
+	v, _, err := a.extents.do(ctx, key, func() (any, error) {
+		lo, hi := time.Date(minYear, 1, 1, 0, 0, 0, 0, time.UTC), dayStart(a.now()).AddDate(0, 0, 2)
+		for _, g := range []imscope.Granularity{imscope.Year, imscope.Month, imscope.Day} {
+			rows, err := queries.UsageTotals(ctx, a.engine, imscope.Filter{From: lo, To: hi, Granularity: g, Metric: metric, Segment: segment})
+			if err != nil {
+				return nil, err
+			}
+			if len(rows) == 0 {
+				return latest{}, nil
+			}
+			last := rows[0].Period
+			for _, r := range rows[1:] {
+				if r.Period.After(last) {
+					last = r.Period
+				}
+			}
+			lo, hi = last, earlier(hi, g.Next(last))
+		}
+		return latest{day: lo, ok: true}, nil
+	}, nil)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	l := v.(latest)
+	return l.day, l.ok, nil
+}
+
+// panelPeriods lists every panel period, oldest first, cached.
+func (a *api) panelPeriods(ctx context.Context) ([]time.Time, error) {
+	v, _, err := a.extents.do(ctx, "panel", func() (any, error) {
+		ps, err := queries.PanelPeriods(ctx, a.engine, time.Date(minYear, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(maxYear+1, 1, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			return nil, err
+		}
+		for i := range ps {
+			ps[i] = ps[i].UTC()
+		}
+		return ps, nil
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return v.([]time.Time), nil
+}
+
+// panelStep is the granularity of the panel period starting at p: the one
+// whose next period is the following panel period (or, for the last, the
+// one that follows the previous). Month when nothing fits exactly.
+func panelStep(periods []time.Time, p time.Time) imscope.Granularity {
+	i := slices.IndexFunc(periods, p.Equal)
+	var from, to time.Time
+	switch {
+	case i >= 0 && i+1 < len(periods):
+		from, to = p, periods[i+1]
+	case i > 0:
+		from, to = periods[i-1], p
+	default:
+		return imscope.Month
+	}
+	for _, g := range []imscope.Granularity{imscope.Day, imscope.Week, imscope.Month, imscope.Quarter, imscope.Year} {
+		if g.Start(from).Equal(from) && g.Next(from).Equal(to) {
+			return g
+		}
+	}
+	return imscope.Month
+}
+
+// inWindow keeps the periods in [from, to) (either end zero: open).
+func inWindow(periods []time.Time, from, to time.Time) []time.Time {
+	var out []time.Time
+	for _, p := range periods {
+		if (from.IsZero() || !p.Before(from)) && (to.IsZero() || p.Before(to)) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// panelPeriod resolves the `period` parameter of a one-period panel
+// question: a panel period given as a date, month or quarter, by default
+// the latest panel period in [from, to). With no panel period there the
+// period is zero: no data is an empty answer, not an error; only a period
+// that is named and does not exist is.
+func (a *api) panelPeriod(ctx context.Context, q *request, sh shared) (time.Time, []time.Time, error) {
+	periods, err := a.panelPeriods(ctx)
+	if err != nil {
+		return time.Time{}, nil, err
+	}
+	var p time.Time
+	if s := q.raw(pPeriod); s != "" {
+		if p, err = parseTime(pPeriod, s); err != nil {
+			return p, nil, err
+		}
+		if !slices.ContainsFunc(periods, p.Equal) {
+			return p, nil, invalid(pPeriod, fmt.Sprintf("%s is not a panel period; see /api/v1/panel/periods", formatTime(p)))
+		}
+	} else {
+		w := inWindow(periods, sh.from, sh.to)
+		if len(w) == 0 {
+			q.set(pPeriod, "")
+			return p, periods, nil
+		}
+		p = w[len(w)-1]
+	}
+	q.set(pPeriod, formatTime(p))
+	return p, periods, nil
+}
+
+// spanFilter resolves the shared parameters into a span of traffic time
+// (bridges, alert events): by default the span ending now (to the minute)
+// and reaching back def. A `to` in the future is cut to now, so rates do
+// not count time that has not happened as idle.
+func (q *request) spanFilter(sh shared, def time.Duration) (imscope.Filter, error) {
+	now := q.now.UTC().Truncate(time.Minute)
+	f := imscope.Filter{From: sh.from, To: sh.to, Networks: sh.networks, Segment: sh.segment}
+	if f.To.IsZero() || f.To.After(now) {
+		f.To = now
+	}
+	if f.From.IsZero() {
+		f.From = f.To.Add(-def)
+	}
+	if !f.From.Before(f.To) {
+		return f, invalid(pFrom, fmt.Sprintf("from (%s) must be before to (%s), which is never later than now", formatTime(f.From), formatTime(f.To)))
+	}
+	q.set(pFrom, formatTime(f.From))
+	q.set(pTo, formatTime(f.To))
+	return f, nil
+}
+
+// later and earlier pick one of two instants.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
