@@ -17,9 +17,6 @@ func (e *InvalidError) Error() string {
 	return e.Param + ": " + e.Message
 }
 
-// ErrNotFound is returned when a named thing (a collector, a report) does not exist.
-var ErrNotFound = errors.New("not found")
-
 // IsInvalid reports whether err is (or wraps) an InvalidError.
 func IsInvalid(err error) bool {
 	var ie *InvalidError

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/imscope/imscope/collector"
 	"github.com/imscope/imscope/collector/simulate"
@@ -52,7 +53,7 @@ func loadDemo(ctx context.Context, p *pipeline, cfg simulate.Config, log *slog.L
 	if err != nil {
 		return collector.Run{}, fmt.Errorf("demo: %w", err)
 	}
-	return p.runner.Run(ctx, collector.Collector{Name: "demo-history", Kind: "simulate", Target: "demo market", Timeout: 30 * 60e9, Source: demoHistory{sim}}), nil
+	return p.runner.Run(ctx, collector.Collector{Name: "demo-history", Kind: "simulate", Target: "demo market", Timeout: 30 * time.Minute, Source: demoHistory{sim}}), nil
 }
 
 // demoLoaded reports whether the demo history is already in the database.

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/imscope/imscope/collector"
 	"github.com/imscope/imscope/collector/csvimport"
@@ -44,7 +45,7 @@ func cmdImport(ctx context.Context, env *environment, args []string) error {
 	}
 	defer p.Close()
 	run := p.runner.Run(ctx, collector.Collector{
-		Name: "import", Kind: "csv", Target: filepath.Base(env.args[1]), Timeout: 24 * 3600e9, Source: src,
+		Name: "import", Kind: "csv", Target: filepath.Base(env.args[1]), Timeout: 24 * time.Hour, Source: src,
 	})
 	printRun(env.stdout, run)
 	if run.Status == "error" {

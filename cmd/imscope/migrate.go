@@ -15,7 +15,7 @@ func cmdMigrate(ctx context.Context, env *environment, args []string) error {
 	if err := env.parse("migrate", fs, &f, args); err != nil {
 		return err
 	}
-	// openEngine migrates; report what it did by comparing before and after.
+	// openEngine applies what is missing and logs each migration it runs.
 	e, err := openEngine(ctx, env.cfg, env.log)
 	if err != nil {
 		return err

@@ -162,12 +162,10 @@ func startDemo(ctx context.Context, p *pipeline, sched *collector.Scheduler, log
 	}
 	go func() {
 		log.Info("loading the demo market (first start only)")
-		run, err := loadDemo(ctx, p, simulate.Config{}, log)
-		if err != nil {
+		// The run logs its own outcome and is recorded in collector_runs.
+		if _, err := loadDemo(ctx, p, simulate.Config{}, log); err != nil {
 			log.Error("cannot load the demo market", "err", err)
-			return
 		}
-		log.Info("demo market loaded", "rows", run.Rows, "duration", run.Duration, "status", run.Status)
 	}()
 	return nil
 }

@@ -1,12 +1,8 @@
 package csvimport
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -43,27 +39,7 @@ func BenchmarkPanelImport(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-	if hwm, ok := peakRSS(); ok {
+	if hwm, ok := procStatus("VmHWM:"); ok {
 		b.ReportMetric(float64(hwm)/(1<<20), "peak-RSS-MiB")
 	}
-}
-
-// peakRSS reads the process's peak resident set size (VmHWM) in bytes.
-func peakRSS() (int64, bool) {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0, false
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := bytes.CutPrefix(sc.Bytes(), []byte("VmHWM:")); ok {
-			fields := bytes.Fields(rest) // "123456 kB"
-			if len(fields) == 2 {
-				kb, err := strconv.ParseInt(string(fields[0]), 10, 64)
-				return kb << 10, err == nil
-			}
-		}
-	}
-	return 0, false
 }

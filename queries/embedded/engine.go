@@ -112,16 +112,6 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 	return e, nil
 }
 
-// LibraryPath is the libchdb.so this process loaded, for logs and `imscope version`.
-func LibraryPath() string {
-	procMu.Lock()
-	defer procMu.Unlock()
-	if procLib == nil {
-		return ""
-	}
-	return procLib.path
-}
-
 // Kind implements queries.Engine.
 func (e *Engine) Kind() string { return "embedded" }
 
