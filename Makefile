@@ -9,9 +9,10 @@ DATA     ?= ./data
 LISTEN   ?= :8080
 # Debian packages the tests use: a ClickHouse server too old to serve (the
 # server engine must refuse it by name), Prosody with its community modules
-# (the openmetrics preset is scraped from a live Prosody) and wrk for load
-# benchmarks.
-TEST_APT := clickhouse-server prosody prosody-modules wrk
+# (the openmetrics preset is scraped from a live Prosody), wrk for load
+# benchmarks, Chromium for the browser tests and report PDFs, and poppler's
+# pdfinfo/pdftotext to check those PDFs.
+TEST_APT := clickhouse-server prosody prosody-modules wrk chromium poppler-utils fonts-noto-cjk
 
 .PHONY: run test deps build bench fuzz lint clean
 

@@ -2,6 +2,7 @@ package analytics_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/analytics"
+	"github.com/imscope/imscope/collector"
 	"github.com/imscope/imscope/queries"
 	"github.com/imscope/imscope/queries/embedded"
 	"github.com/imscope/imscope/queries/enginetest"
@@ -117,20 +119,7 @@ func TestSQLMatchesPureMaths(t *testing.T) {
 				t.Fatalf("switching along the range: %d results, err %v", len(along), err)
 			}
 			// Multi-homing from SQL signatures equals the maths over Go-built signatures.
-			sigs := map[uint64][]string{}
-			for _, r := range records {
-				if r.Period.Equal(q2) && r.Segment == "office" && (r.ActiveDays > 0 || r.Messages > 0) {
-					sigs[r.UserKey] = append(sigs[r.UserKey], r.Network)
-				}
-			}
-			var rows []analytics.SignatureCount
-			for _, nets := range sigs {
-				rows = append(rows, analytics.SignatureCount{Networks: nets, Users: 1})
-			}
-			wantMH, err := analytics.MultiHomingFromSignatures(f, rows)
-			if err != nil {
-				t.Fatal(err)
-			}
+			wantMH := pureMultiHoming(t, f, records, q2)
 			gotMH, err := analytics.MultiHomingIn(ctx, e, f, q2)
 			if err != nil {
 				t.Fatal(err)
@@ -140,6 +129,27 @@ func TestSQLMatchesPureMaths(t *testing.T) {
 			}
 		})
 	}
+}
+
+// pureMultiHoming is the multi-homing of period in f's segment computed in
+// Go from the records: one signature per active user.
+func pureMultiHoming(t *testing.T, f imscope.Filter, records []imscope.PanelRecord, period time.Time) analytics.MultiHoming {
+	t.Helper()
+	sigs := map[uint64][]string{}
+	for _, r := range records {
+		if r.Period.Equal(period) && (f.Segment == "" || r.Segment == f.Segment) && (r.ActiveDays > 0 || r.Messages > 0) {
+			sigs[r.UserKey] = append(sigs[r.UserKey], r.Network)
+		}
+	}
+	var rows []analytics.SignatureCount
+	for _, nets := range sigs {
+		rows = append(rows, analytics.SignatureCount{Networks: nets, Users: 1})
+	}
+	mh, err := analytics.MultiHomingFromSignatures(f, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mh
 }
 
 // TestSeedShares: the published Q3 2010 figures, loaded as usage, give the
@@ -184,6 +194,102 @@ func TestSeedShares(t *testing.T) {
 			if math.Abs(c.HHI-wantHHI) > 1e-6 || c.Leader.Network != "qq" {
 				t.Fatalf("HHI through the engine %.4f, want %.4f", c.HHI, wantHHI)
 			}
+		})
+	}
+}
+
+// batches is a collector.Source that emits fixed batches, like a CSV import
+// of the same file run again.
+type batches [][]imscope.PanelRecord
+
+func (bs batches) Collect(ctx context.Context, emit collector.Emit) error {
+	for _, b := range bs {
+		if err := emit(ctx, collector.Batch{Panel: b}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestPanelArrivesInParts: switching and multi-homing stay exactly the Go
+// maths over the rows landed so far while each period's rows arrive over
+// several collector runs (every user's networks split between runs, two
+// batches per run), the writer refreshing the derived tables at the end of
+// each run; and re-running the same imports, which ClickHouse deduplicates
+// by insert token, changes nothing and rebuilds nothing.
+func TestPanelArrivesInParts(t *testing.T) {
+	ctx := context.Background()
+	records := panel()
+	const runs = 3
+	parts := make([]batches, runs)
+	for i, r := range records {
+		run := (i + int(r.UserKey%5)) % runs
+		if len(parts[run]) == 0 {
+			parts[run] = batches{nil, nil}
+		}
+		parts[run][i%2] = append(parts[run][i%2], r)
+	}
+	periods := []time.Time{q1, q2, q3}
+	for name, e := range engines(t, "panel_in_parts") {
+		t.Run(name, func(t *testing.T) {
+			runner := collector.NewRunner(e, collector.NewWriter(e, collector.WriterOptions{}), nil, nil)
+			var landed []imscope.PanelRecord
+			check := func(when string) {
+				t.Helper()
+				done, err := queries.RefreshPanel(ctx, e, periods...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range done {
+					if r.Rebuilt {
+						t.Fatalf("%s: %s was stale after the writer's refresh", when, r.Period.Format(time.DateOnly))
+					}
+				}
+				for _, seg := range []string{"", "office"} {
+					f := imscope.Filter{From: q1, To: q3.AddDate(0, 3, 0), Granularity: imscope.Quarter, Metric: "messages", Segment: seg}
+					want, err := analytics.SwitchingFromPanel(f, landed)
+					if err != nil || len(want) != 2 {
+						t.Fatalf("%s: pure switching %d results, %v", when, len(want), err)
+					}
+					for i, pair := range [][2]time.Time{{q1, q2}, {q2, q3}} {
+						got, err := analytics.SwitchingBetween(ctx, e, f, pair[0], pair[1])
+						if err != nil {
+							t.Fatal(err)
+						}
+						if !reflect.DeepEqual(got.Counts, want[i].Counts) || !reflect.DeepEqual(got.Networks, want[i].Networks) {
+							t.Fatalf("%s, segment %q, %s: SQL counts\n%v\npure counts\n%v", when, seg, pair[0].Format(time.DateOnly), got.Counts, want[i].Counts)
+						}
+					}
+					wantMH := pureMultiHoming(t, f, landed, q2)
+					gotMH, err := analytics.MultiHomingIn(ctx, e, f, q2)
+					if err != nil || !reflect.DeepEqual(gotMH, wantMH) {
+						t.Fatalf("%s, segment %q: multi-homing from SQL\n%+v (%v)\nfrom Go\n%+v", when, seg, gotMH, err, wantMH)
+					}
+				}
+			}
+			for i, part := range parts {
+				run := runner.Run(ctx, collector.Collector{Name: fmt.Sprintf("panel-part-%d", i), Source: part})
+				if run.Status != "ok" {
+					t.Fatalf("run %d: %+v", i, run)
+				}
+				for _, b := range part {
+					landed = append(landed, b...)
+				}
+				check(fmt.Sprintf("after run %d of %d", i+1, runs))
+			}
+			var before uint64
+			scanOne(t, e, "SELECT count() FROM panel_activity", &before)
+			for i, part := range parts {
+				if run := runner.Run(ctx, collector.Collector{Name: fmt.Sprintf("panel-part-%d", i), Source: part}); run.Status != "ok" {
+					t.Fatalf("re-run %d: %+v", i, run)
+				}
+			}
+			var after uint64
+			scanOne(t, e, "SELECT count() FROM panel_activity", &after)
+			if after != before || before != uint64(len(records)) {
+				t.Fatalf("panel_activity holds %d rows after the re-import, %d before; want %d", after, before, len(records))
+			}
+			check("after re-running every import")
 		})
 	}
 }

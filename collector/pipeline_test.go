@@ -12,7 +12,6 @@ import (
 	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/collector"
 	"github.com/imscope/imscope/queries"
-	"github.com/imscope/imscope/queries/embedded"
 	"github.com/imscope/imscope/queries/enginetest"
 )
 
@@ -21,22 +20,7 @@ var dataDir string
 func TestMain(m *testing.M) { os.Exit(enginetest.RunWithDataDir(m, &dataDir)) }
 
 // openEngine opens the real embedded engine on a fresh, migrated database.
-func openEngine(t *testing.T, db string) queries.Engine {
-	t.Helper()
-	ctx := context.Background()
-	e, err := embedded.Open(ctx, embedded.Options{DataDir: dataDir, Database: db})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = e.Exec(context.Background(), "DROP DATABASE IF EXISTS "+queries.QuoteIdentifier(db))
-		e.Close()
-	})
-	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
-		t.Fatal(err)
-	}
-	return e
-}
+func openEngine(t *testing.T, db string) queries.Engine { return enginetest.Migrated(t, dataDir, db) }
 
 // outage is the real engine with a switch that makes inserts into some tables
 // fail the way an unreachable server does: fault injection, not a mock — the
@@ -363,4 +347,53 @@ func TestIdenticalChunksBothLand(t *testing.T) {
 	if n := count(t, e, "SELECT count() FROM usage_samples"); n != 20 {
 		t.Fatalf("%d samples, want 20: both chunks of the first run, nothing from the second", n)
 	}
+}
+
+// TestWriterRefreshesPanel: the derived panel tables are brought up to date
+// by the writer — at the end of a run for rows it stored, and after a spool
+// replay for rows that waited out an outage — so questions find them fresh.
+func TestWriterRefreshesPanel(t *testing.T) {
+	real := openEngine(t, "writer_panel")
+	e := &outage{Engine: real, tables: map[string]bool{"panel_activity": true}}
+	spool, err := collector.OpenSpool(t.TempDir(), 64<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := collector.NewWriter(e, collector.WriterOptions{Spool: spool})
+	ctx := context.Background()
+	q1, q2 := time.Date(2011, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2011, 4, 1, 0, 0, 0, 0, time.UTC)
+	panel := func(p time.Time, users int) collector.Batch {
+		var b collector.Batch
+		for u := range users {
+			b.Panel = append(b.Panel, imscope.PanelRecord{Period: p, UserKey: uint64(u + 1), Network: "qq", Segment: "office", ActiveDays: 3, Messages: 4})
+		}
+		return b
+	}
+	fresh := func(when string, p time.Time, rows uint64) {
+		t.Helper()
+		done, err := queries.RefreshPanel(ctx, real, p)
+		if err != nil || len(done) != 1 || done[0].Rebuilt || done[0].Rows != rows {
+			t.Fatalf("%s: RefreshPanel(%s) = %+v, %v; want an already fresh build of %d rows", when, p.Format(time.DateOnly), done, err, rows)
+		}
+	}
+	if err := w.Add(ctx, panel(q1, 30)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	fresh("after a run", q1, 30)
+
+	e.down.Store(true)
+	if err := w.Add(ctx, panel(q2, 20)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(ctx); err != nil {
+		t.Fatalf("flush while down: %v (the batch should have spooled)", err)
+	}
+	e.down.Store(false)
+	if err := w.Replay(ctx); err != nil {
+		t.Fatal(err)
+	}
+	fresh("after the replay", q2, 20)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +17,10 @@ var cronParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | 
 
 // ParseSchedule checks a cron spec, naming what is wrong.
 func ParseSchedule(spec string) (cron.Schedule, error) {
+	// robfig/cron slices past the zone's end when nothing follows it, and panics.
+	if (strings.HasPrefix(spec, "CRON_TZ=") || strings.HasPrefix(spec, "TZ=")) && !strings.Contains(spec, " ") {
+		return nil, fmt.Errorf("schedule %q: a schedule must follow the zone", spec)
+	}
 	s, err := cronParser.Parse(spec)
 	if err != nil {
 		return nil, fmt.Errorf("schedule %q: %w", spec, err)
@@ -69,6 +74,12 @@ func (s *Scheduler) Add(ctx context.Context, c Collector) error {
 // Every runs f on a fixed interval under the same guards (spool replay).
 func (s *Scheduler) Every(d time.Duration, f func()) {
 	s.cron.Schedule(cron.Every(d), cron.FuncJob(f))
+}
+
+// Schedule runs f on a schedule of the caller's making (reports' wall-clock
+// schedules) under the same guards.
+func (s *Scheduler) Schedule(sc cron.Schedule, f func()) {
+	s.cron.Schedule(sc, cron.FuncJob(f))
 }
 
 // Start starts the scheduler.

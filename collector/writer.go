@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/queries"
 )
 
@@ -23,8 +26,9 @@ type Writer struct {
 	metrics   *Metrics
 	flushRows int
 
-	mu  sync.Mutex // one flush or replay at a time keeps rows in order
-	buf Batch
+	mu      sync.Mutex // one flush or replay at a time keeps rows in order
+	buf     Batch
+	touched map[time.Time]bool // panel periods stored into since the last refresh
 }
 
 // WriterOptions configure a Writer.
@@ -66,11 +70,17 @@ func (w *Writer) Add(ctx context.Context, b Batch) error {
 	return nil
 }
 
-// Flush stores what is buffered.
+// Flush stores what is buffered: the end of a run. It then refreshes the
+// derived panel tables of the panel periods stored into since the last
+// refresh (queries.RefreshPanel), once per run rather than per batch, since
+// each refresh rebuilds a whole period.
 func (w *Writer) Flush(ctx context.Context) error {
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.flushLocked(ctx)
+	err := w.flushLocked(ctx)
+	periods := w.takeTouchedLocked()
+	w.mu.Unlock()
+	w.refreshPanel(ctx, periods)
+	return err
 }
 
 func (w *Writer) flushLocked(ctx context.Context) error {
@@ -108,8 +118,48 @@ func (w *Writer) flushLocked(ctx context.Context) error {
 // periodically so the spool drains even when no collector runs.
 func (w *Writer) Replay(ctx context.Context) error {
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.replayLocked(ctx)
+	err := w.replayLocked(ctx)
+	periods := w.takeTouchedLocked()
+	w.mu.Unlock()
+	w.refreshPanel(ctx, periods)
+	return err
+}
+
+// touchLocked notes the panel periods of stored rows.
+func (w *Writer) touchLocked(rows []imscope.PanelRecord) {
+	if w.touched == nil {
+		w.touched = map[time.Time]bool{}
+	}
+	for _, r := range rows {
+		w.touched[r.Period.UTC()] = true
+	}
+}
+
+// takeTouchedLocked returns the panel periods stored into and forgets them.
+func (w *Writer) takeTouchedLocked() []time.Time {
+	periods := slices.SortedFunc(maps.Keys(w.touched), time.Time.Compare)
+	w.touched = nil
+	return periods
+}
+
+// refreshPanel brings the derived panel tables of periods up to date,
+// outside the writer's lock so other collectors' rows keep flowing. A
+// failure is logged, not returned: the rows are stored, and the first
+// question about a stale period rebuilds it anyway.
+func (w *Writer) refreshPanel(ctx context.Context, periods []time.Time) {
+	if len(periods) == 0 {
+		return
+	}
+	done, err := queries.RefreshPanel(ctx, w.engine, periods...)
+	for _, r := range done {
+		if r.Rebuilt {
+			w.log.Info("rebuilt derived panel data", "period", r.Period.Format(time.DateOnly), "rows", r.Rows, "networks", r.Networks, "duration", r.Duration)
+		}
+	}
+	if err != nil {
+		w.metrics.Errors.WithLabelValues("panel_refresh").Inc()
+		w.log.Warn("cannot refresh derived panel data; the next question about it will", "periods", len(periods), "err", err)
+	}
 }
 
 func (w *Writer) replayLocked(ctx context.Context) error {
@@ -182,6 +232,9 @@ func (w *Writer) store(ctx context.Context, token string, b Batch) error {
 			w.log.Error("rows refused by their columns; the rest of the batch was stored", "table", s.table, "skipped", skipped.Skipped, "first", skipped.First)
 		}
 		w.metrics.Rows.WithLabelValues(s.table).Add(float64(n))
+		if s.table == "panel_activity" {
+			w.touchLocked(b.Panel)
+		}
 	}
 	w.metrics.BatchSeconds.Observe(time.Since(start).Seconds())
 	w.log.Debug("stored batch", "rows", b.Rows(), "token", token, "duration", time.Since(start))

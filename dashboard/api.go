@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -34,8 +35,9 @@ type api struct {
 	now     func() time.Time
 	timeout time.Duration
 
-	responses *cache[*response]
-	extents   *cache[any] // data-derived defaults: latest usage day, panel periods
+	responses *cache[*response] // rendered answers, by question and format
+	results   *cache[result]    // answers, by question: shared by the API and the pages
+	extents   *cache[any]       // data-derived defaults: latest usage day, panel periods
 
 	endpoints []*endpoint
 	openapi   *response
@@ -56,11 +58,14 @@ type endpoint struct {
 	Data any
 
 	handle gin.HandlerFunc
+	// prepare binds a request into the question run answers.
+	prepare func(context.Context, *request, shared) (func(context.Context) (result, error), error)
 }
 
 // paramDoc documents a query parameter.
 type paramDoc struct {
 	Name, Type, Doc, Default string
+	In                       string // "query" (the default) or "path"
 	Enum                     []string
 	Required                 bool
 }
@@ -93,6 +98,13 @@ type envelope struct {
 func register[P any](a *api, decl *endpoint, bind func(context.Context, *request, shared) (P, error), run func(context.Context, P) (result, error)) {
 	ep := new(endpoint)
 	*ep = *decl // the declaration is shared by every server; the handler is this one's
+	ep.prepare = func(ctx context.Context, q *request, sh shared) (func(context.Context) (result, error), error) {
+		p, err := bind(ctx, q, sh)
+		if err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context) (result, error) { return run(ctx, p) }, nil
+	}
 	allowed := ep.allowed()
 	ep.handle = func(c *gin.Context) {
 		values, err := parseQuery(c.Request.URL.RawQuery)
@@ -119,7 +131,7 @@ func register[P any](a *api, decl *endpoint, bind func(context.Context, *request
 		// for the next, and other requests may be waiting on it.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), a.timeout)
 		defer cancel()
-		p, err := bind(ctx, q, sh)
+		run, err := ep.prepare(ctx, q, sh)
 		if err != nil {
 			a.fail(c, err)
 			return
@@ -128,7 +140,7 @@ func register[P any](a *api, decl *endpoint, bind func(context.Context, *request
 		// user's only if it names one of the endpoint's parameters.
 		c.Set(ctxParams, allowed)
 		resp, hit, err := a.responses.do(ctx, q.key(ep.Path), func() (*response, error) {
-			res, err := run(ctx, p)
+			res, err := a.result(ctx, ep, q, run)
 			if err != nil {
 				return nil, err
 			}
@@ -145,6 +157,49 @@ func register[P any](a *api, decl *endpoint, bind func(context.Context, *request
 		resp.write(c, state)
 	}
 	a.endpoints = append(a.endpoints, ep)
+}
+
+// result answers a bound question through the results cache, which the
+// API's renderings (JSON, each CSV table) and the pages share: one
+// question is asked of the engine once per TTL however it is shown.
+func (a *api) result(ctx context.Context, ep *endpoint, q *request, run func(context.Context) (result, error)) (result, error) {
+	res, _, err := a.results.do(ctx, q.question(ep.Path), func() (result, error) { return run(ctx) }, nil)
+	return res, err
+}
+
+// endpointAt returns the endpoint mounted at path (under apiPrefix).
+func (a *api) endpointAt(path string) *endpoint {
+	for _, ep := range a.endpoints {
+		if ep.Path == path {
+			return ep
+		}
+	}
+	panic("dashboard: no endpoint " + path) // a programming error: pages name endpoints by constant
+}
+
+// ask answers the endpoint at path for params as the API would (same
+// validation, defaults and cache), returning the result and the question
+// as normalised. Pages and reports call it, so what they show is exactly
+// what the API serves for the same parameters.
+func (a *api) ask(ctx context.Context, path string, params url.Values) (result, map[string]string, error) {
+	ep := a.endpointAt(path)
+	q := newRequest(params, a.now())
+	if err := q.check(ep.allowed()); err != nil {
+		return nil, nil, err
+	}
+	sh, err := q.parseShared()
+	if err != nil {
+		return nil, nil, err
+	}
+	run, err := ep.prepare(ctx, q, sh)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := a.result(ctx, ep, q, run)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res, q.echo(), nil
 }
 
 // Output formats.

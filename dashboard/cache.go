@@ -134,3 +134,12 @@ func (c *cache[V]) do(ctx context.Context, key string, fill func() (V, error), k
 	}
 	return f.val, false, f.err
 }
+
+// clear drops every entry: after an action that changes the data (a
+// collector run from the dashboard), answers are recomputed.
+func (c *cache[V]) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.order.Init()
+	clear(c.items)
+}

@@ -22,6 +22,11 @@
 //	GET /api/v1/bridges/series    per-route traffic per step                  step
 //	GET /api/v1/collectors        schedules, latest runs, spool depth
 //	GET /api/v1/alerts            rule states, recent transitions             limit
+//	GET /api/v1/alerts/silences   silences in force, their audit log          limit
+//	GET /api/v1/reports           reports and their recent runs               report, limit
+//
+// Admin actions are POSTs beside them (api_admin.go): run a collector or a
+// report now, create or expire a silence.
 //
 // Every endpoint accepts the shared filter — from, to, granularity, metric,
 // segment, networks — so a page can send its whole filter bar to each; an

@@ -19,8 +19,11 @@ import (
 // messages, so they never change meaning.
 const (
 	codeInvalid           = "invalid_parameter"  // 400: a parameter is wrong; param names it
+	codeUnauthorized      = "unauthorized"       // 401: sign in, or the credentials are wrong
+	codeForbidden         = "forbidden"          // 403: signed in, but not allowed (or no CSRF token)
 	codeNotFound          = "not_found"          // 404: no such route under /api/v1
 	codeMethodNotAllowed  = "method_not_allowed" // 405
+	codeConflict          = "conflict"           // 409: busy (a report already running)
 	codeEngineUnavailable = "engine_unavailable" // 503: the database is not answering
 	codeCanceled          = "canceled"           // 499: the client went away first
 	codeInternal          = "internal"           // 500: a bug or a data problem; quote request_id

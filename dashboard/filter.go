@@ -113,6 +113,18 @@ func (q *request) set(name, value string) { q.canon.Set(name, value) }
 // parameters in name order.
 func (q *request) key(path string) string { return path + "?" + q.canon.Encode() }
 
+// question is the key of what was asked, whatever the rendering: key
+// without format and table.
+func (q *request) question(path string) string {
+	v := url.Values{}
+	for k, vs := range q.canon {
+		if k != pFormat && k != pTable {
+			v[k] = vs
+		}
+	}
+	return path + "?" + v.Encode()
+}
+
 // echo is the canonical parameters for the answer's "query" object (format
 // and table are how it is rendered, not what was asked).
 func (q *request) echo() map[string]string {

@@ -18,6 +18,7 @@ import (
 	"github.com/imscope/imscope/analytics"
 	"github.com/imscope/imscope/collector"
 	"github.com/imscope/imscope/collector/simulate"
+	"github.com/imscope/imscope/dashboard/alerting"
 	"github.com/imscope/imscope/queries"
 	"github.com/imscope/imscope/queries/embedded"
 )
@@ -134,6 +135,18 @@ func loadDemo() (*fixture, error) {
 	if err := queries.InsertAlertEvents(ctx, e, events); err != nil {
 		return nil, err
 	}
+	// A silence that holds back no configured rule, and a run of a report
+	// no longer configured.
+	if _, err := alerting.CreateSilence(ctx, e, alerting.SilenceRequest{Matchers: []string{"bridge=msn-skype"}, EndsAt: demoNow.Add(30 * 24 * time.Hour), Comment: "fixture"}, "fixture", demoNow.Add(-time.Hour)); err != nil {
+		return nil, err
+	}
+	retired := queries.ReportRun{RunID: "6f1c0b9e-3f6a-4d8e-9a51-0c2b7d4e8f10", Report: "retired", Trigger: "schedule", ScheduledFor: demoNow.Add(-24 * time.Hour),
+		StartedAt: demoNow.Add(-24 * time.Hour), FinishedAt: demoNow.Add(-24 * time.Hour), Granularity: "week", PeriodLabel: "2012-W25",
+		PeriodFrom: time.Date(2012, 6, 18, 0, 0, 0, 0, time.UTC), PeriodTo: time.Date(2012, 6, 25, 0, 0, 0, 0, time.UTC), TimeZone: "UTC", Status: "ok",
+		Files: []string{"/nowhere/retired_2012-W25.html"}, Deliveries: []queries.ReportDelivery{{Destination: "ops", Kind: "webhook", Status: "ok", Attempts: 1}}}
+	if err := queries.InsertReportRun(ctx, e, retired); err != nil {
+		return nil, err
+	}
 	return &fixture{engine: e}, nil
 }
 
@@ -161,11 +174,11 @@ func (l testLog) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// server returns a dashboard over the demo data; change adjusts options.
-func server(t testing.TB, change func(*Options)) http.Handler {
+// fixtureOptions are the options of a dashboard over the demo data.
+func fixtureOptions(t testing.TB) Options {
 	t.Helper()
 	fx := demo(t)
-	opts := Options{
+	return Options{
 		Engine: fx.engine, Version: "test", Now: func() time.Time { return demoNow },
 		Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Networks: []imscope.Network{
@@ -176,6 +189,12 @@ func server(t testing.TB, change func(*Options)) http.Handler {
 		Alerts:     fakeAlerts{"fetion-msn-down": {Firing: false, Since: demoNow.Add(-5 * time.Hour), Value: 0.01}},
 		AlertRules: []analytics.Rule{{Name: "fetion-msn-down", Kind: analytics.RuleThreshold}, {Name: "never-fired", Kind: analytics.RuleStale}},
 	}
+}
+
+// server returns a dashboard over the demo data; change adjusts options.
+func server(t testing.TB, change func(*Options)) http.Handler {
+	t.Helper()
+	opts := fixtureOptions(t)
 	if change != nil {
 		change(&opts)
 	}

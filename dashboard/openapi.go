@@ -3,6 +3,7 @@ package dashboard
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"sort"
 	"strconv"
@@ -40,7 +41,7 @@ func sharedParamDocs() []paramDoc {
 
 // buildOpenAPI renders the document for the mounted endpoints and push
 // receivers.
-func buildOpenAPI(version string, endpoints []*endpoint, push []string) ([]byte, error) {
+func buildOpenAPI(version string, endpoints []*endpoint, actions []*action, push []string) ([]byte, error) {
 	paths := map[string]any{}
 	errs := map[string]any{}
 	for code, what := range map[string]string{"400": "a parameter is wrong; error.param names it", "404": "no such endpoint",
@@ -104,6 +105,47 @@ func buildOpenAPI(version string, endpoints []*endpoint, push []string) ([]byte,
 			"x-csv-tables": ep.Tables,
 		}}
 	}
+	for _, ac := range actions {
+		params := []any{}
+		fields := map[string]any{}
+		for _, p := range ac.Params {
+			if p.In != "form" {
+				params = append(params, paramObject(p))
+				continue
+			}
+			schema := map[string]any{"type": p.Type, "description": p.Doc}
+			if p.Type == "array" {
+				schema["items"] = map[string]any{"type": "string"}
+			}
+			fields[p.Name] = schema
+		}
+		path := apiPrefix + openAPIPath(ac.Path)
+		item, _ := paths[path].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[path] = item
+		}
+		responses := map[string]any{"200": map[string]any{"description": "done", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
+			"type": "object", "required": []string{"data"}, "properties": map[string]any{"data": schemaOf(reflect.TypeOf(ac.Data))}}}}}}
+		failures := map[string]string{"401": "no credentials, or wrong ones", "403": "not the admin, a cross-site request, or a form without its CSRF token",
+			"404": "nothing of that name", "500": "internal error; quote error.request_id"}
+		maps.Copy(failures, ac.Errors)
+		for code, what := range failures {
+			responses[code] = map[string]any{"description": what, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
+		}
+		op := map[string]any{
+			"operationId": ac.ID,
+			"summary":     ac.Summary,
+			"description": ac.Description + "\n\nAdmin only: Authorization: Bearer TOKEN (no CSRF token needed), or the admin's Basic credentials or session cookie with a _csrf form field.",
+			"parameters":  params,
+			"security":    []any{map[string]any{"bearer": []string{}}, map[string]any{"basic": []string{}}},
+			"responses":   responses,
+		}
+		if len(fields) > 0 {
+			op["requestBody"] = map[string]any{"content": map[string]any{"application/x-www-form-urlencoded": map[string]any{"schema": map[string]any{"type": "object", "properties": fields}}}}
+		}
+		item[strings.ToLower(ac.Method)] = op
+	}
 	paths[apiPrefix+"/openapi.json"] = map[string]any{"get": map[string]any{
 		"operationId": "openapi",
 		"summary":     "This document",
@@ -135,11 +177,14 @@ func buildOpenAPI(version string, endpoints []*endpoint, push []string) ([]byte,
 				"CSV: UTF-8, RFC 4180, one flat table per request; text cells starting with = + - @ tab or CR get a leading single quote so spreadsheets read them as text.",
 		},
 		"paths": paths,
-		"components": map[string]any{"parameters": sharedParams, "schemas": map[string]any{"Error": map[string]any{
+		"components": map[string]any{"parameters": sharedParams, "securitySchemes": map[string]any{
+			"bearer": map[string]any{"type": "http", "scheme": "bearer", "description": "the admin token (its SHA-256 is dashboard.auth.admin_token_sha256)"},
+			"basic":  map[string]any{"type": "http", "scheme": "basic", "description": "the admin user and password (bcrypt hash in dashboard.auth.admin_password_bcrypt)"},
+		}, "schemas": map[string]any{"Error": map[string]any{
 			"type": "object", "required": []string{"error"},
 			"properties": map[string]any{"error": map[string]any{"type": "object", "required": []string{"code", "message", "request_id"},
 				"properties": map[string]any{
-					"code":       map[string]any{"type": "string", "enum": []string{codeInvalid, codeNotFound, codeMethodNotAllowed, codeEngineUnavailable, codeInternal}},
+					"code":       map[string]any{"type": "string", "enum": []string{codeInvalid, codeUnauthorized, codeForbidden, codeNotFound, codeMethodNotAllowed, codeConflict, codeEngineUnavailable, codeInternal}},
 					"message":    map[string]any{"type": "string"},
 					"param":      map[string]any{"type": "string", "description": "the parameter at fault (400 only)"},
 					"request_id": map[string]any{"type": "string", "description": "also in the X-Request-Id header and the server log"},
@@ -147,6 +192,17 @@ func buildOpenAPI(version string, endpoints []*endpoint, push []string) ([]byte,
 		}}},
 	}
 	return json.Marshal(doc)
+}
+
+// openAPIPath writes gin's path parameters (:name) as OpenAPI's ({name}).
+func openAPIPath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		if name, ok := strings.CutPrefix(s, ":"); ok {
+			parts[i] = "{" + name + "}"
+		}
+	}
+	return strings.Join(parts, "/")
 }
 
 // pushMethods are the methods push receivers are mounted for.
@@ -164,7 +220,11 @@ func paramObject(p paramDoc) map[string]any {
 	if len(p.Enum) > 0 {
 		schema["enum"] = p.Enum
 	}
-	return map[string]any{"name": p.Name, "in": "query", "required": p.Required, "description": p.Doc, "schema": schema}
+	in := p.In
+	if in == "" {
+		in = "query"
+	}
+	return map[string]any{"name": p.Name, "in": in, "required": p.Required, "description": p.Doc, "schema": schema}
 }
 
 // csvDoc describes an endpoint's CSV tables for people.

@@ -27,14 +27,17 @@ type response struct {
 const minGzip = 512
 
 func (r *response) gzipped() []byte {
-	r.gzOnce.Do(func() {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression) // a valid level: no error
-		_, _ = zw.Write(r.body)                                     // bytes.Buffer writes do not fail
-		_ = zw.Close()
-		r.gz = buf.Bytes()
-	})
+	r.gzOnce.Do(func() { r.gz = gzipBytes(r.body, gzip.DefaultCompression) })
 	return r.gz
+}
+
+// gzipBytes compresses b at a level of compress/gzip.
+func gzipBytes(b []byte, level int) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, level) // a valid level: no error
+	_, _ = zw.Write(b)                        // bytes.Buffer writes do not fail
+	_ = zw.Close()
+	return buf.Bytes()
 }
 
 // write sends r, compressed when the client accepts gzip. Vary tells

@@ -2,12 +2,11 @@ package dashboard
 
 import (
 	"context"
-	"embed"
 	"fmt"
-	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -31,12 +30,20 @@ type Options struct {
 	// under /api/v1/push/NAME/ (they authenticate their callers themselves).
 	Push map[string]http.Handler
 	// Collectors tells /api/v1/collectors what is scheduled and spooled;
-	// nil when this process schedules nothing.
-	Collectors CollectorSchedule
+	// nil when this process schedules nothing. RunCollector, when set,
+	// lets the admin run one now.
+	Collectors   CollectorSchedule
+	RunCollector func(ctx context.Context, name string) (CollectorRun, error)
 	// Alerts gives live alert states for /api/v1/alerts, and AlertRules the
 	// configured rules; without them states come from alert_events.
 	Alerts     AlertStates
 	AlertRules []analytics.Rule
+	// Reports are the configured reports for the Reports page, with "run
+	// now" for the admin; nil when none are configured. ReportDir is the
+	// report directory: /reports/runs/RUN/FILE serves the files runs
+	// recorded there (and nothing when it is empty).
+	Reports   Reports
+	ReportDir string
 	// CacheTTL is how long an API answer is reused: 0 means 30 s, negative
 	// turns the cache off. CacheEntries caps the answers kept (default 1,024).
 	CacheTTL     time.Duration
@@ -44,8 +51,27 @@ type Options struct {
 	// RequestTimeout bounds the work behind one API answer (default 60 s);
 	// a query that runs out of it is answered 503.
 	RequestTimeout time.Duration
+	// Auth says who may view and who may act.
+	Auth Auth
+	// FrameAncestors, when set, are the origins allowed to frame the pages
+	// (CSP frame-ancestors, e.g. https://wiki.example.org); framing is
+	// refused otherwise. ?embed=1 drops the header and footer for framing.
+	FrameAncestors []string
+	// BridgesRefresh is how often the Bridges page refreshes itself
+	// (default 1 min; negative: never). Other pages refresh only when
+	// asked with ?refresh=.
+	BridgesRefresh time.Duration
 	// Now is the clock (default time.Now); tests pin it.
 	Now func() time.Time
+}
+
+// CollectorRun is the outcome of a collector run started from the
+// dashboard.
+type CollectorRun struct {
+	Status   string // ok, partial, error
+	Rows     uint64
+	Duration time.Duration
+	Error    string
 }
 
 // Defaults of Options.
@@ -53,16 +79,25 @@ const (
 	DefaultCacheTTL       = 30 * time.Second
 	DefaultCacheEntries   = 1024
 	DefaultRequestTimeout = time.Minute
+	DefaultBridgesRefresh = time.Minute
 )
 
-//go:embed templates
-var templates embed.FS
+// Dashboard is imscope's HTTP handler: health checks, /metrics, push
+// receivers, the JSON/CSV API under /api/v1, the pages and their static
+// assets.
+type Dashboard struct {
+	opts        Options
+	api         *api
+	router      *gin.Engine
+	auth        *authenticator
+	crossOrigin *http.CrossOriginProtection
+	static      *staticFiles
+	pages       []*pageDef // in navigation order, templates parsed
+	missing     *pageDef   // the 404 page
+}
 
-var pages = template.Must(template.ParseFS(templates, "templates/*.html"))
-
-// New returns the dashboard's HTTP handler: health checks, /metrics, push
-// receivers, the JSON/CSV API under /api/v1 and the home page.
-func New(opts Options) (http.Handler, error) {
+// New builds the dashboard.
+func New(opts Options) (*Dashboard, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -78,7 +113,26 @@ func New(opts Options) (http.Handler, error) {
 	if opts.RequestTimeout <= 0 {
 		opts.RequestTimeout = DefaultRequestTimeout
 	}
-	a := newAPI(opts)
+	if opts.BridgesRefresh == 0 {
+		opts.BridgesRefresh = DefaultBridgesRefresh
+	}
+	if opts.ReportDir != "" {
+		dir, err := filepath.Abs(opts.ReportDir) // as report.New resolves it
+		if err != nil {
+			return nil, fmt.Errorf("report directory: %w", err)
+		}
+		opts.ReportDir = dir
+	}
+	d := &Dashboard{opts: opts, api: newAPI(opts), auth: newAuthenticator(opts.Auth), crossOrigin: http.NewCrossOriginProtection()}
+	static, err := loadStatic()
+	if err != nil {
+		return nil, err
+	}
+	d.static = static
+	if !static.has(echartsFile) {
+		opts.Logger.Warn("the pages cannot draw charts: ECharts is not embedded; run `make deps` and rebuild", "missing", "dashboard/static/"+echartsFile)
+	}
+	a := d.api
 	push := slices.Sorted(func(yield func(string) bool) {
 		for name := range opts.Push {
 			if !yield(name) {
@@ -86,7 +140,7 @@ func New(opts Options) (http.Handler, error) {
 			}
 		}
 	})
-	doc, err := buildOpenAPI(opts.Version, a.endpoints, push)
+	doc, err := buildOpenAPI(opts.Version, a.endpoints, d.actions(), push)
 	if err != nil {
 		return nil, fmt.Errorf("cannot build the OpenAPI document: %w", err)
 	}
@@ -103,9 +157,9 @@ func New(opts Options) (http.Handler, error) {
 			return
 		}
 		c.AbortWithStatus(http.StatusInternalServerError)
-	}))
-	r.NoRoute(a.notFound)
-	r.NoMethod(a.methodNotAllowed)
+	}), securityHeaders(opts.FrameAncestors), d.authMiddleware)
+	r.NoRoute(d.notFound)
+	r.NoMethod(d.methodNotAllowed)
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
@@ -127,17 +181,21 @@ func New(opts Options) (http.Handler, error) {
 		}
 	}
 	a.routes(r)
-	r.GET("/", func(c *gin.Context) {
-		c.Header("Content-Type", "text/html; charset=utf-8")
-		c.Header("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'")
-		c.Header("X-Content-Type-Options", "nosniff")
-		c.Status(http.StatusOK)
-		_ = pages.ExecuteTemplate(c.Writer, "home.html", map[string]any{
-			"Version": opts.Version, "Engine": opts.Engine.Kind(), "Networks": opts.Networks,
-		})
-	})
-	return r, nil
+	for _, ac := range d.actions() {
+		r.Handle(ac.Method, apiPrefix+ac.Path, d.requireAdmin, ac.handle)
+	}
+	r.GET("/static/*file", d.static.serve)
+	r.GET("/favicon.ico", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, d.static.url("favicon.svg")) })
+	d.pageRoutes(r)
+	d.router = r
+	return d, nil
 }
+
+// ServeHTTP serves a request.
+func (d *Dashboard) ServeHTTP(w http.ResponseWriter, r *http.Request) { d.router.ServeHTTP(w, r) }
+
+// Routes lists the mounted routes (for the OpenAPI test and the docs).
+func (d *Dashboard) Routes() gin.RoutesInfo { return d.router.Routes() }
 
 // newAPI declares every endpoint. The order here is the order of the
 // OpenAPI document.
@@ -145,6 +203,7 @@ func newAPI(opts Options) *api {
 	a := &api{
 		engine: opts.Engine, opts: opts, log: opts.Logger, now: opts.Now, timeout: opts.RequestTimeout,
 		responses: newCache[*response](opts.CacheTTL, opts.CacheEntries, opts.Now),
+		results:   newCache[result](opts.CacheTTL, opts.CacheEntries, opts.Now),
 		extents:   newCache[any](opts.CacheTTL, 256, opts.Now),
 	}
 	a.registerNetworks()
@@ -159,5 +218,7 @@ func newAPI(opts Options) *api {
 	a.registerBridgeSeries()
 	a.registerCollectors()
 	a.registerAlerts()
+	a.registerSilences()
+	a.registerReports()
 	return a
 }

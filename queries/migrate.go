@@ -65,8 +65,10 @@ func LoadMigrations(fsys fs.FS) ([]Migration, error) {
 // Migrate applies the migrations in fsys that the database has not recorded,
 // in order, and returns the names it applied. Each statement of a migration
 // must be safe to run twice (IF NOT EXISTS), so that a migration interrupted
-// half-way can simply run again; it is recorded only once all its statements
-// succeeded. A failing migration stops with its file name and statement.
+// half-way can simply run again; a migration that backfills a table drops it
+// first, so that running it again starts the table over. A migration is
+// recorded only once all its statements succeeded. A failing migration stops
+// with its file name and statement.
 func Migrate(ctx context.Context, e Engine, fsys fs.FS, log *slog.Logger) ([]string, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

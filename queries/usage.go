@@ -21,11 +21,33 @@ type UsageTotal struct {
 	Samples uint64 // raw samples behind the value, to tell thin data
 }
 
-// UsageTotals answers f from the daily rollup, using the metric's own
-// aggregation from the catalog. Periods and networks without samples are
-// absent, not zero.
+// UsageTotals answers f from a rollup, using the metric's own aggregation
+// from the catalog: from the monthly rollup when f asks for months, quarters
+// or years over a range from the first of a month to the first of a month
+// (its cost is then one part whatever the range), from the daily rollup
+// otherwise. Periods and networks without samples are absent, not zero.
 func UsageTotals(ctx context.Context, e Engine, f imscope.Filter) ([]UsageTotal, error) {
-	return usageTotals(ctx, e, sqlUsageTotals, f)
+	if monthly(f) {
+		return usageTotals(ctx, e, sqlUsageTotals, f, Named("rollup", "usage_monthly"))
+	}
+	return UsageTotalsDaily(ctx, e, f)
+}
+
+// UsageTotalsDaily answers f from the daily rollup whatever its granularity:
+// the reference the monthly rollup is checked and benchmarked against.
+func UsageTotalsDaily(ctx context.Context, e Engine, f imscope.Filter) ([]UsageTotal, error) {
+	return usageTotals(ctx, e, sqlUsageTotals, f, Named("rollup", "usage_daily"))
+}
+
+// monthly reports whether the monthly rollup holds exactly f's answer: its
+// periods are whole months, and the SQL's toDate of each end of the range
+// is a first of the month.
+func monthly(f imscope.Filter) bool {
+	switch f.Granularity {
+	case imscope.Month, imscope.Quarter, imscope.Year:
+		return f.From.UTC().Day() == 1 && f.To.UTC().Day() == 1
+	}
+	return false
 }
 
 // UsageTotalsRaw answers the same question from raw samples.
@@ -33,7 +55,7 @@ func UsageTotalsRaw(ctx context.Context, e Engine, f imscope.Filter) ([]UsageTot
 	return usageTotals(ctx, e, sqlUsageTotalsRaw, f)
 }
 
-func usageTotals(ctx context.Context, e Engine, query string, f imscope.Filter) ([]UsageTotal, error) {
+func usageTotals(ctx context.Context, e Engine, query string, f imscope.Filter, extra ...Param) ([]UsageTotal, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
@@ -42,14 +64,15 @@ func usageTotals(ctx context.Context, e Engine, query string, f imscope.Filter) 
 	if networks == nil {
 		networks = []string{}
 	}
-	rows, err := e.Query(ctx, query,
+	params := append([]Param{
 		Named("granularity", string(f.Granularity)),
 		Named("agg", string(m.Agg)),
 		Named("metric", f.Metric),
 		Named("segment", f.Segment),
 		Named("from", f.From),
 		Named("to", f.To),
-		Named("networks", networks))
+		Named("networks", networks)}, extra...)
+	rows, err := e.Query(ctx, query, params...)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read usage totals: %w", err)
 	}

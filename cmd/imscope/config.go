@@ -42,6 +42,13 @@ type Config struct {
 	Pipeline   PipelineConfig    `yaml:"pipeline"`
 	Alerts     AlertsConfig      `yaml:"alerts"`
 
+	// Delivery of reports and alerts (config_reports.go).
+	Destinations []DestinationConfig `yaml:"destinations"`
+	Reports      ReportsConfig       `yaml:"reports"`
+	PublicURL    string              `yaml:"public_url"` // the dashboard's address as readers reach it, for links
+	// Dashboard: who may view and act, embedding, refresh (config_dashboard.go).
+	Dashboard DashboardConfig `yaml:"dashboard"`
+
 	// src remembers where each key got its value, for error messages.
 	// Unexported, so the decoder never sees it as a key.
 	src configSources
@@ -98,6 +105,12 @@ var configEnv = []struct{ key, env string }{
 	{"engine.database", "IMSCOPE_DATABASE"},
 	{"engine.clickhouse", "IMSCOPE_CLICKHOUSE"},
 	{"engine.query_timeout", "IMSCOPE_QUERY_TIMEOUT"},
+	{"public_url", "IMSCOPE_PUBLIC_URL"},
+	{"reports.dir", "IMSCOPE_REPORTS_DIR"},
+	{"dashboard.require_login", "IMSCOPE_REQUIRE_LOGIN"},
+	{"dashboard.admin_user", "IMSCOPE_ADMIN_USER"},
+	{"dashboard.admin_password_bcrypt", "IMSCOPE_ADMIN_PASSWORD_BCRYPT"},
+	{"dashboard.admin_token_sha256", "IMSCOPE_ADMIN_TOKEN_SHA256"},
 }
 
 // defaultConfig is what imscope runs with when no file is given: embedded
@@ -107,7 +120,7 @@ func defaultConfig() *Config {
 	return &Config{
 		Listen: ":8080",
 		Log:    LogConfig{Level: "info", Format: "text"},
-		Alerts: AlertsConfig{Interval: time.Minute},
+		Alerts: AlertsConfig{Interval: time.Minute, Delivery: defaultAlertDelivery()},
 		Pipeline: PipelineConfig{
 			SpoolMaxBytes: 1 << 30,
 			FlushRows:     100_000,
@@ -117,6 +130,8 @@ func defaultConfig() *Config {
 			Database:     "imscope",
 			QueryTimeout: 30 * time.Second,
 		},
+		Reports:   defaultReportsConfig(),
+		Dashboard: defaultDashboardConfig(),
 		Networks: []NetworkConfig{
 			{ID: "qq", Name: map[string]string{"en": "Tencent QQ", "zh-CN": "腾讯QQ"}, Vendor: "Tencent", Color: "#12b7f5"},
 			{ID: "wangwang", Name: map[string]string{"en": "Ali Wangwang", "zh-CN": "阿里旺旺"}, Vendor: "Alibaba", Color: "#ff6a00"},
@@ -312,6 +327,8 @@ func (c *Config) validate(p *configProblems) {
 	validateCollectors(c.Collectors, p)
 	c.Pipeline.validate(p)
 	c.Alerts.validate(c.Collectors, p)
+	c.validateReports(p)
+	c.Dashboard.validate(p)
 }
 
 func configValidListen(s string) bool {

@@ -14,6 +14,8 @@ import (
 type AlertsConfig struct {
 	Interval time.Duration    `yaml:"interval"`
 	Rules    []analytics.Rule `yaml:"rules"`
+	// Delivery notifies destinations of transitions (config_reports.go).
+	Delivery AlertDeliveryConfig `yaml:"delivery"`
 }
 
 func (a *AlertsConfig) validate(collectors []CollectorConfig, p *configProblems) {

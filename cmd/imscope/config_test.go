@@ -231,15 +231,11 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
-// Every problem in a file comes back in one error, in file order, so a
-// user fixes them in one pass; the golden file holds the whole message.
-func TestConfigMultipleErrors(t *testing.T) {
-	_, err := loadConfig(cfgTestDir+"/multi.yaml", cfgTestEnv(nil))
-	if err == nil {
-		t.Fatal("no error")
-	}
-	got := err.Error() + "\n"
-	golden := filepath.Join(cfgTestDir, "multi.golden")
+// checkConfigGolden compares got with testdata/config/name, or rewrites it
+// with -update-config-golden.
+func checkConfigGolden(t *testing.T, name, got string) {
+	t.Helper()
+	golden := filepath.Join(cfgTestDir, name)
 	if *updateConfigGolden {
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
@@ -252,6 +248,17 @@ func TestConfigMultipleErrors(t *testing.T) {
 	if got != string(want) {
 		t.Errorf("errors differ from %s (-update-config-golden to accept):\n got:\n%s\nwant:\n%s", golden, got, want)
 	}
+}
+
+// Every problem in a file comes back in one error, in file order, so a
+// user fixes them in one pass; the golden file holds the whole message.
+func TestConfigMultipleErrors(t *testing.T) {
+	_, err := loadConfig(cfgTestDir+"/multi.yaml", cfgTestEnv(nil))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	got := err.Error() + "\n"
+	checkConfigGolden(t, "multi.golden", got)
 	if n := strings.Count(got, "\n"); n < 10 {
 		t.Errorf("%d problems reported, want every one of them", n)
 	}

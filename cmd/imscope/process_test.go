@@ -20,7 +20,7 @@ import (
 // missing libchdb.so are properties of a whole process, not of run().
 
 // buildBinary builds imscope once per test binary into a temporary folder.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	binOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "imscope-bin-")
@@ -41,7 +41,7 @@ func buildBinary(t *testing.T) string {
 }
 
 // projectLibrary is libchdb.so as `make deps` installs it.
-func projectLibrary(t *testing.T) string {
+func projectLibrary(t testing.TB) string {
 	t.Helper()
 	p, err := filepath.Abs(filepath.Join("..", "..", embedded.ProjectLibrary))
 	if err != nil {
@@ -103,7 +103,7 @@ func TestSIGINTStopsServeCleanly(t *testing.T) {
 	}
 }
 
-func waitForListen(t *testing.T, stdout interface{ Read([]byte) (int, error) }, stderr *bytes.Buffer) string {
+func waitForListen(t testing.TB, stdout interface{ Read([]byte) (int, error) }, stderr *bytes.Buffer) string {
 	t.Helper()
 	found := make(chan string, 1)
 	go func() {

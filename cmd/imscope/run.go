@@ -26,7 +26,10 @@ func commands() []command {
 		{"collect", "run the configured collectors (or the named ones) once", cmdCollect},
 		{"import", "load a CSV file: imscope import reports|panel|usage FILE", cmdImport},
 		{"demo", "load the demo market (simulated) into the database", cmdDemo},
+		{"report", "run a configured report now: imscope report run NAME; list them: imscope report list", cmdReport},
 		{"migrate", "apply schema migrations and exit", cmdMigrate},
+		{"hash-password", "read the admin password from standard input and print its bcrypt hash", cmdHashPassword},
+		{"new-token", "print a new admin API token and its SHA-256 for the config", cmdNewToken},
 		{"version", "print version information", cmdVersion},
 	}
 }
@@ -76,7 +79,7 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "\nUsage: imscope [command] [flags]")
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun `imscope COMMAND --help` for a command's flags.")
 }

@@ -47,11 +47,17 @@ var sharedData = sync.OnceValue(func() string {
 // base URL and a function that stops it and returns run's error.
 func startServe(t *testing.T, database string, extra ...string) (string, func() error) {
 	t.Helper()
+	return startServeEnv(t, database, nil, extra...)
+}
+
+// startServeEnv is startServe with environment variables.
+func startServeEnv(t *testing.T, database string, env map[string]string, extra ...string) (string, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr syncBuffer
 	args := append([]string{"serve", "--listen", "127.0.0.1:0", "--data", sharedData(), "--database", database, "--libchdb", projectLibrary(t)}, extra...)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, args, func(string) string { return "" }, &stdout, &stderr) }()
+	go func() { done <- run(ctx, args, func(k string) string { return env[k] }, &stdout, &stderr) }()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		if u, ok := strings.CutPrefix(strings.TrimSpace(stdout.String()), "imscope listening on "); ok {
@@ -104,8 +110,16 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Fatalf("/readyz: %d %s", code, body)
 	}
 	code, body = get(t, base+"/")
+	if code != http.StatusOK || !strings.Contains(body, "No usage data in this window yet") {
+		t.Fatalf("/: %d, want the overview's empty state on an empty database:\n%s", code, body)
+	}
+	code, body = get(t, base+"/api/v1/networks?lang=zh-CN")
+	if code != http.StatusBadRequest {
+		t.Errorf("/api/v1/networks?lang=zh-CN: %d, want 400 (the API takes no lang)", code)
+	}
+	code, body = get(t, base+"/api/v1/networks")
 	if code != http.StatusOK || !strings.Contains(body, "腾讯QQ") || !strings.Contains(body, "Tencent QQ") {
-		t.Fatalf("/: %d, the network catalog is not on the page:\n%s", code, body)
+		t.Fatalf("/api/v1/networks: %d, the network catalog is missing:\n%s", code, body)
 	}
 	if err := stop(); err != nil {
 		t.Fatalf("serve returned %v after its context ended, want nil", err)

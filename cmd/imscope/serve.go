@@ -16,6 +16,7 @@ import (
 	"github.com/imscope/imscope/collector"
 	"github.com/imscope/imscope/collector/simulate"
 	"github.com/imscope/imscope/dashboard"
+	"github.com/imscope/imscope/queries"
 )
 
 // shutdownGrace is how long in-flight requests get after Ctrl-C or SIGTERM.
@@ -62,6 +63,35 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		})
 		alertStates = alerts
 	}
+	auth, err := env.cfg.Dashboard.auth(env.getenv)
+	if err != nil {
+		return err
+	}
+	ttl := *cacheTTL
+	if ttl <= 0 {
+		ttl = -1 // dashboard.Options: negative is off, 0 the default
+	}
+	dopts := dashboard.Options{
+		Engine: e, Networks: env.cfg.NetworkCatalog(), Version: buildVersion(), Logger: log,
+		Metrics: promhttp.HandlerFor(p.registry, promhttp.HandlerOpts{}), Push: built.receivers,
+		Collectors: serveSchedule{sched: sched, spool: p.spool},
+		RunCollector: func(ctx context.Context, name string) (dashboard.CollectorRun, error) {
+			run, err := sched.RunNow(ctx, name)
+			return dashboard.CollectorRun{Status: run.Status, Rows: run.Rows, Duration: run.Duration, Error: run.Error}, err
+		},
+		Alerts: alertStates, AlertRules: env.cfg.Alerts.Rules,
+		CacheTTL: ttl, Auth: auth, FrameAncestors: env.cfg.Dashboard.FrameAncestors, BridgesRefresh: env.cfg.Dashboard.refresh(),
+	}
+	// Scheduled reports and alert delivery (report.go): reports draw the
+	// dashboard's own sections, so they take its options; the service is
+	// for the dashboard's Reports page.
+	svc, err := scheduleDelivery(ctx, env, dopts, sched)
+	if err != nil {
+		return err
+	}
+	if svc != nil { // a nil *report.Service in the interface would not be nil
+		dopts.Reports, dopts.ReportDir = svc, env.cfg.reportsDir()
+	}
 	if *demo {
 		if err := startDemo(ctx, p, sched, log); err != nil {
 			return err
@@ -74,17 +104,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", env.cfg.Listen, err)
 	}
-	ttl := *cacheTTL
-	if ttl <= 0 {
-		ttl = -1 // dashboard.Options: negative is off, 0 the default
-	}
-	handler, err := dashboard.New(dashboard.Options{
-		Engine: e, Networks: env.cfg.NetworkCatalog(), Version: buildVersion(), Logger: log,
-		Metrics: promhttp.HandlerFor(p.registry, promhttp.HandlerOpts{}), Push: built.receivers,
-		Collectors: serveSchedule{sched: sched, spool: p.spool},
-		Alerts:     alertStates, AlertRules: env.cfg.Alerts.Rules,
-		CacheTTL: ttl,
-	})
+	handler, err := dashboard.New(dopts)
 	if err != nil {
 		return err
 	}
@@ -149,22 +169,42 @@ func displayAddr(a net.Addr) string {
 
 // startDemo loads the demo history in the background the first time (the
 // server answers meanwhile) and schedules the simulator's live traffic.
+// Live traffic resumes after the latest minute stored (the end of the
+// history on a first start), reaching back up to two days, and its first
+// run is at once: the Bridges page has recent traffic as soon as it opens,
+// and a restart neither repeats nor skips a minute.
 func startDemo(ctx context.Context, p *pipeline, sched *collector.Scheduler, log *slog.Logger) error {
-	live, err := simulate.New("demo", simulate.Config{}, simulate.Options{Logger: log})
+	live, err := simulate.New("demo", simulate.Config{TrafficOnlyLive: true}, simulate.Options{Logger: log})
 	if err != nil {
 		return err
 	}
 	if err := sched.Add(ctx, collector.Collector{Name: "demo-live", Kind: "simulate", Target: "demo market", Schedule: "@every 1m", Timeout: time.Minute, Source: live}); err != nil {
 		return err
 	}
-	if demoLoaded(ctx, p.engine) {
-		return nil
+	resume := func() {
+		latest, err := queries.LatestBridgeTraffic(ctx, p.engine, simulate.DefaultSource)
+		if err != nil {
+			log.Warn("live demo starts from now", "err", err)
+			return
+		}
+		live.ResumeAfter(latest)
+	}
+	loaded := demoLoaded(ctx, p.engine)
+	if loaded {
+		resume()
 	}
 	go func() {
-		log.Info("loading the demo market (first start only)")
-		// The run logs its own outcome and is recorded in collector_runs.
-		if _, err := loadDemo(ctx, p, simulate.Config{}, log); err != nil {
-			log.Error("cannot load the demo market", "err", err)
+		if !loaded {
+			log.Info("loading the demo market (first start only)")
+			// The run logs its own outcome and is recorded in collector_runs.
+			if _, err := loadDemo(ctx, p, simulate.Config{}, log); err != nil {
+				log.Error("cannot load the demo market", "err", err)
+				return
+			}
+			resume()
+		}
+		if _, err := sched.RunNow(ctx, "demo-live"); err != nil && ctx.Err() == nil {
+			log.Warn("live demo", "err", err)
 		}
 	}()
 	return nil

@@ -35,6 +35,11 @@ type Config struct {
 	// Source is the label written into every row's source column
 	// (default "demo").
 	Source string `yaml:"source"`
+	// TrafficOnlyLive makes live mode emit bridge traffic only, no usage
+	// samples. `imscope serve --demo` sets it: the usage pages then open
+	// on the history (the 2010–2012 market) instead of on a lone live
+	// month, while the Bridges page shows today's traffic.
+	TrafficOnlyLive bool `yaml:"traffic_only_live"`
 }
 
 // Defaults.

@@ -49,6 +49,9 @@ func (m *model) emitLiveMinute(e *emitter, t time.Time, ld *liveDay, gauges bool
 			}
 		}
 	}
+	if m.trafficOnlyLive {
+		return nil
+	}
 	if day := t.Truncate(24 * time.Hour); !ld.day.Equal(day) {
 		ld.day = day
 		ld.rows, _ = m.usageDay(m.end.AddDate(0, 0, -1), day)

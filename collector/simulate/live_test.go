@@ -261,3 +261,29 @@ func TestCollectFollowsDayAndIncidents(t *testing.T) {
 		t.Errorf("QQ live messages over a day %.3g, want about the last history day's (~1e10)", messages)
 	}
 }
+
+// TestTrafficOnlyLive: with TrafficOnlyLive the live minutes carry the
+// same bridge traffic and no usage samples.
+func TestTrafficOnlyLive(t *testing.T) {
+	at := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	full := newLive(t, at)
+	clk := &clock{t: at}
+	s, err := New("live", Config{PanelUsers: 100, TrafficOnlyLive: true}, Options{Now: clk.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	only := &liveRun{t: t, src: s, clk: clk}
+	full.collect()
+	only.collect()
+	full.clk.t, only.clk.t = at.Add(5*time.Minute), at.Add(5*time.Minute)
+	a, b := full.collect(), only.collect()
+	if len(a.Samples) == 0 || len(a.Bridges) == 0 {
+		t.Fatalf("the default live mode emitted %d samples, %d bridge rows", len(a.Samples), len(a.Bridges))
+	}
+	if len(b.Samples) != 0 {
+		t.Errorf("traffic-only live mode emitted %d usage samples", len(b.Samples))
+	}
+	if len(b.Bridges) != len(a.Bridges) {
+		t.Errorf("traffic-only live mode emitted %d bridge rows, the default %d", len(b.Bridges), len(a.Bridges))
+	}
+}

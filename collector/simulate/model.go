@@ -20,6 +20,8 @@ type model struct {
 	panelGran  imscope.Granularity
 	bridges    []*bridge
 	incidents  []Incident // history incidents, sorted by start
+	// trafficOnlyLive: live minutes carry bridge traffic only.
+	trafficOnlyLive bool
 }
 
 func newModel(cfg Config) (*model, error) {
@@ -28,12 +30,13 @@ func newModel(cfg Config) (*model, error) {
 		return nil, fmt.Errorf("start: %w", err)
 	}
 	m := &model{
-		seed:       uint64(cfg.Seed),
-		source:     cfg.Source,
-		start:      start.UTC(),
-		end:        start.UTC().AddDate(0, cfg.Months, 0),
-		panelUsers: cfg.PanelUsers,
-		panelGran:  imscope.Granularity(cfg.PanelGranularity),
+		seed:            uint64(cfg.Seed),
+		source:          cfg.Source,
+		start:           start.UTC(),
+		end:             start.UTC().AddDate(0, cfg.Months, 0),
+		panelUsers:      cfg.PanelUsers,
+		panelGran:       imscope.Granularity(cfg.PanelGranularity),
+		trafficOnlyLive: cfg.TrafficOnlyLive,
 	}
 	for _, name := range cfg.Segments {
 		m.segs = append(m.segs, profileFor(name))

@@ -115,6 +115,19 @@ func (s *Source) History(ctx context.Context, emit collector.Emit) error {
 	return nil
 }
 
+// ResumeAfter makes the next Collect continue after the minute starting at
+// t (the latest live minute stored, read back after a restart), still
+// reaching back at most 48 hours: a restarted demo neither repeats nor
+// skips a minute, and a first start fills the last two days. A t before
+// the cursor changes nothing.
+func (s *Source) ResumeAfter(t time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if next := t.UTC().Truncate(time.Minute).Add(time.Minute); next.After(s.last) {
+		s.last = next
+	}
+}
+
 // Collect emits live rows for the whole minutes between the previous call
 // and now (Options.Now, truncated to the minute): per minute, every open
 // bridge route's traffic and every network's and segment's messages,

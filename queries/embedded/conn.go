@@ -98,6 +98,29 @@ func (c *conn) run(ctx context.Context, db, query, format string, params []queri
 
 // call runs one statement; the caller holds sem.
 func (c *conn) call(query, format string, params []queries.Param) (result, error) {
+	res, err := c.send(query, format, params)
+	if err != nil {
+		return result{}, err
+	}
+	if res == 0 {
+		return result{}, fmt.Errorf("chdb returned no result (connection lost?)")
+	}
+	defer c.lib.destroyResult(res)
+	if msg := c.lib.resultError(res); msg != "" {
+		c.drain()
+		return result{}, &queries.Error{Message: msg}
+	}
+	out := result{rowsWritten: c.lib.resultRowsWritten(res)}
+	if size := c.lib.resultLength(res); size > 0 {
+		out.data = make([]byte, size)
+		copy(out.data, unsafe.Slice(c.lib.resultBuffer(res), size))
+	}
+	return out, nil
+}
+
+// send hands one statement to libchdb and returns its result handle (0 for
+// none), which the caller destroys; the caller holds sem.
+func (c *conn) send(query, format string, params []queries.Param) (uintptr, error) {
 	n := len(params)
 	names := make([]*byte, n+1)
 	values := make([]*byte, n+1)
@@ -106,7 +129,7 @@ func (c *conn) call(query, format string, params []queries.Param) (result, error
 	for i, p := range params {
 		text, err := queries.FormatParam(p.Value)
 		if err != nil {
-			return result{}, fmt.Errorf("parameter %s: %w", p.Name, err)
+			return 0, fmt.Errorf("parameter %s: %w", p.Name, err)
 		}
 		names[i], nameLens[i] = cString(p.Name), uintptr(len(p.Name))
 		values[i], valueLens[i] = cString(text), uintptr(len(text))
@@ -120,19 +143,19 @@ func (c *conn) call(query, format string, params []queries.Param) (result, error
 	runtime.KeepAlive(values)
 	runtime.KeepAlive(q)
 	runtime.KeepAlive(f)
-	if res == 0 {
-		return result{}, fmt.Errorf("chdb returned no result (connection lost?)")
+	return res, nil
+}
+
+// drain runs a statement whose output is thrown away after one that failed.
+// libchdb 26.5 keeps what a statement that fails while running had already
+// written — the RowBinaryWithNamesAndTypes header, the first rows — and puts
+// it in front of the next statement's result, which then decodes with the
+// failed statement's columns (a throwIf half-way through a scan, then
+// SELECT currentDatabase(), gave 28 UInt8 rows). The caller holds sem.
+func (c *conn) drain() {
+	if res, _ := c.send("SELECT 1", "Null", nil); res != 0 {
+		c.lib.destroyResult(res)
 	}
-	defer c.lib.destroyResult(res)
-	if msg := c.lib.resultError(res); msg != "" {
-		return result{}, &queries.Error{Message: msg}
-	}
-	out := result{rowsWritten: c.lib.resultRowsWritten(res)}
-	if size := c.lib.resultLength(res); size > 0 {
-		out.data = make([]byte, size)
-		copy(out.data, unsafe.Slice(c.lib.resultBuffer(res), size))
-	}
-	return out, nil
 }
 
 // close closes the native connection; the caller ensures nothing runs.

@@ -122,6 +122,15 @@ func testQueryError(t *testing.T, e queries.Engine) {
 	// The engine still works after errors.
 	var one uint8
 	scanOne(t, e, "SELECT 1", nil, &one)
+	// A statement that fails while running, after its first rows, leaves
+	// nothing behind in the next result (libchdb 26.5 did).
+	for range 2 {
+		if _, err := e.Query(context.Background(), "SELECT throwIf(number > 100000, 'late failure') AS x FROM numbers(1000000)"); err == nil {
+			t.Fatal("a failing throwIf came back as success")
+		}
+		var db string
+		scanOne(t, e, "SELECT currentDatabase()", nil, &db)
+	}
 }
 
 // testConcurrent runs queries from 16 goroutines; each must get its own answer.

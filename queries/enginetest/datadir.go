@@ -1,9 +1,13 @@
 package enginetest
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"testing"
+
+	"github.com/imscope/imscope/queries"
+	"github.com/imscope/imscope/queries/embedded"
 )
 
 // RunWithDataDir runs a test binary's tests with *dir set to a fresh
@@ -21,4 +25,24 @@ func RunWithDataDir(m *testing.M, dir *string) int {
 	*dir = d
 	defer os.RemoveAll(d)
 	return m.Run()
+}
+
+// Migrated opens the embedded engine in dir on database db with the schema
+// migrated, and drops the database and closes the engine when t ends: what
+// a package's tests need to work on real rows.
+func Migrated(t testing.TB, dir, db string) queries.Engine {
+	t.Helper()
+	ctx := context.Background()
+	e, err := embedded.Open(ctx, embedded.Options{DataDir: dir, Database: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = e.Exec(context.Background(), "DROP DATABASE IF EXISTS "+queries.QuoteIdentifier(db))
+		e.Close()
+	})
+	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
+		t.Fatal(err)
+	}
+	return e
 }

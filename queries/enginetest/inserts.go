@@ -92,8 +92,10 @@ func testInsertRejectsBadRow(t *testing.T, e queries.Engine) {
 	}
 }
 
-// testRollupMatchesRaw: the daily rollup answers usage questions exactly as
-// the raw samples do, for every aggregation and granularity.
+// testRollupMatchesRaw: the rollups answer usage questions exactly as the
+// raw samples do, for every aggregation and granularity: the daily rollup
+// over a range that starts and ends mid-month, and over whole months too,
+// where month, quarter and year questions read the monthly rollup.
 func testRollupMatchesRaw(t *testing.T, e queries.Engine) {
 	ctx := context.Background()
 	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
@@ -113,24 +115,30 @@ func testRollupMatchesRaw(t *testing.T, e queries.Engine) {
 	if err := queries.InsertSamples(ctx, e, samples); err != nil {
 		t.Fatal(err)
 	}
+	dec, feb := time.Date(2010, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2011, 2, 1, 0, 0, 0, 0, time.UTC)
+	ranges := [][2]time.Time{{start.AddDate(0, 0, 3), start.AddDate(0, 0, 35)}, {dec, feb}}
 	for _, metric := range []string{"messages", "active_users_30d", "connections"} {
 		for _, g := range []imscope.Granularity{imscope.Day, imscope.Week, imscope.Month, imscope.Quarter, imscope.Year} {
-			f := imscope.Filter{From: start.AddDate(0, 0, 3), To: start.AddDate(0, 0, 35), Granularity: g, Metric: metric}
-			rolled, err := queries.UsageTotals(ctx, e, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			raw, err := queries.UsageTotalsRaw(ctx, e, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(rolled) == 0 || len(rolled) != len(raw) {
-				t.Fatalf("%s/%s: rollup gave %d rows, raw %d", metric, g, len(rolled), len(raw))
-			}
-			for i := range raw {
-				r, w := rolled[i], raw[i]
-				if !r.Period.Equal(w.Period) || r.Network != w.Network || r.Samples != w.Samples || math.Abs(r.Value-w.Value) > 1e-9*math.Max(1, math.Abs(w.Value)) {
-					t.Fatalf("%s/%s row %d: rollup %+v, raw %+v", metric, g, i, r, w)
+			for _, span := range ranges {
+				f := imscope.Filter{From: span[0], To: span[1], Granularity: g, Metric: metric}
+				raw, err := queries.UsageTotalsRaw(ctx, e, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for name, rollup := range map[string]func(context.Context, queries.Engine, imscope.Filter) ([]queries.UsageTotal, error){"UsageTotals": queries.UsageTotals, "UsageTotalsDaily": queries.UsageTotalsDaily} {
+					rolled, err := rollup(ctx, e, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(rolled) == 0 || len(rolled) != len(raw) {
+						t.Fatalf("%s %s/%s from %s: %d rows, raw %d", name, metric, g, span[0].Format(time.DateOnly), len(rolled), len(raw))
+					}
+					for i := range raw {
+						r, w := rolled[i], raw[i]
+						if !r.Period.Equal(w.Period) || r.Network != w.Network || r.Samples != w.Samples || math.Abs(r.Value-w.Value) > 1e-9*math.Max(1, math.Abs(w.Value)) {
+							t.Fatalf("%s %s/%s from %s row %d: rollup %+v, raw %+v", name, metric, g, span[0].Format(time.DateOnly), i, r, w)
+						}
+					}
 				}
 			}
 		}
@@ -190,9 +198,9 @@ func testInsertToken(t *testing.T, e queries.Engine) {
 			t.Fatal(err)
 		}
 	}
-	var n, rolled uint64
-	scanOne(t, e, "SELECT count(), (SELECT countMerge(samples) FROM usage_daily) FROM usage_samples", nil, &n, &rolled)
-	if n != 4 || rolled != 4 {
-		t.Fatalf("three sends, two tokens: %d rows, %d in the rollup; want 4 and 4", n, rolled)
+	var n, rolled, monthly uint64
+	scanOne(t, e, "SELECT count(), (SELECT countMerge(samples) FROM usage_daily), (SELECT countMerge(samples) FROM usage_monthly) FROM usage_samples", nil, &n, &rolled, &monthly)
+	if n != 4 || rolled != 4 || monthly != 4 {
+		t.Fatalf("three sends, two tokens: %d rows, %d in the daily rollup, %d in the monthly; want 4 of each", n, rolled, monthly)
 	}
 }

@@ -2,10 +2,13 @@ package enginetest
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
+	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/queries"
 )
 
@@ -22,7 +25,7 @@ func testMigrations(t *testing.T, e queries.Engine) {
 	if len(ran) != len(all) || len(all) == 0 {
 		t.Fatalf("fresh database: applied %v, want all %d migrations", ran, len(all))
 	}
-	for _, table := range []string{"usage_samples", "usage_daily", "usage_daily_mv", "bridge_traffic", "bridge_traffic_1m", "bridge_traffic_1m_mv", "panel_activity", "market_reports", "collector_runs", "schema_migrations"} {
+	for _, table := range []string{"usage_samples", "usage_daily", "usage_daily_mv", "bridge_traffic", "bridge_traffic_1m", "bridge_traffic_1m_mv", "usage_monthly", "usage_monthly_mv", "panel_activity", "panel_users", "panel_users_builds", "market_reports", "collector_runs", "schema_migrations"} {
 		var n uint64
 		scanOne(t, e, "SELECT count() FROM system.tables WHERE database = currentDatabase() AND name = {t:String}", []queries.Param{queries.Named("t", table)}, &n)
 		if n != 1 {
@@ -70,5 +73,79 @@ func testBrokenMigration(t *testing.T, e queries.Engine) {
 	ran, err = queries.Migrate(context.Background(), e, fsys, nil)
 	if err != nil || len(ran) != 2 {
 		t.Fatalf("after the fix: applied %v, err %v; want 002 and 003", ran, err)
+	}
+}
+
+// before is the shipped migrations numbered below version, as Migrate takes
+// them: a database as an older imscope left it.
+func before(t *testing.T, version uint32) fstest.MapFS {
+	t.Helper()
+	all, err := queries.LoadMigrations(queries.Schema())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := fstest.MapFS{}
+	for _, m := range all {
+		if m.Version < version {
+			out[m.Name] = &fstest.MapFile{Data: []byte(m.SQL)}
+		}
+	}
+	return out
+}
+
+// testMonthlyBackfill: usage stored before the monthly rollup existed is in
+// it once 007 has run, and running 007 again after an interruption (every
+// statement done, the record not written) counts nothing twice.
+func testMonthlyBackfill(t *testing.T, e queries.Engine) {
+	ctx := context.Background()
+	if _, err := queries.Migrate(ctx, e, before(t, 7), nil); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2010, 11, 28, 0, 0, 0, 0, time.UTC)
+	var samples []imscope.Sample
+	for d := range 70 {
+		for i, nw := range networks[:3] {
+			samples = append(samples, imscope.Sample{TS: start.AddDate(0, 0, d).Add(time.Duration(i) * time.Hour), Source: "t", Network: nw, Metric: "messages", Value: float64(d*3 + i + 1)})
+		}
+	}
+	if err := queries.InsertSamples(ctx, e, samples); err != nil {
+		t.Fatal(err)
+	}
+	all, err := queries.LoadMigrations(queries.Schema())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m007 queries.Migration
+	for _, m := range all {
+		if m.Version == 7 {
+			m007 = m
+		}
+	}
+	stmts, err := queries.SplitStatements(m007.SQL)
+	if err != nil || len(stmts) == 0 {
+		t.Fatalf("007: %d statements, %v", len(stmts), err)
+	}
+	for _, s := range stmts {
+		mustExec(t, e, s)
+	}
+	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
+		t.Fatal(err)
+	}
+	var monthly uint64
+	scanOne(t, e, "SELECT countMerge(samples) FROM usage_monthly", nil, &monthly)
+	if monthly != uint64(len(samples)) {
+		t.Fatalf("usage_monthly counts %d samples, want %d", monthly, len(samples))
+	}
+	f := imscope.Filter{From: time.Date(2010, 11, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2011, 3, 1, 0, 0, 0, 0, time.UTC), Granularity: imscope.Month, Metric: "messages"}
+	got, err := queries.UsageTotals(ctx, e, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := queries.UsageTotalsRaw(ctx, e, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 4*3 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("monthly totals after the backfill\n%+v\nraw\n%+v", got, want)
 	}
 }

@@ -33,11 +33,14 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ContextCancel", func(t *testing.T) { testContextCancel(t, fresh(t)) })
 	t.Run("Migrations", func(t *testing.T) { testMigrations(t, fresh(t)) })
 	t.Run("BrokenMigration", func(t *testing.T) { testBrokenMigration(t, fresh(t)) })
+	t.Run("MonthlyBackfill", func(t *testing.T) { testMonthlyBackfill(t, fresh(t)) })
 	t.Run("InsertMillion", func(t *testing.T) { testInsertMillion(t, fresh(t)) })
 	t.Run("InsertRejectsBadRow", func(t *testing.T) { testInsertRejectsBadRow(t, fresh(t)) })
 	t.Run("InsertToken", func(t *testing.T) { testInsertToken(t, fresh(t)) })
 	t.Run("RollupMatchesRaw", func(t *testing.T) { testRollupMatchesRaw(t, fresh(t)) })
 	t.Run("MarketReports", func(t *testing.T) { testMarketReports(t, fresh(t)) })
+	t.Run("PanelDerived", func(t *testing.T) { testPanelDerived(t, fresh(t)) })
+	t.Run("PanelManyNetworks", func(t *testing.T) { testPanelManyNetworks(t, fresh(t)) })
 }
 
 // databaseOf asks the engine which database it is bound to.

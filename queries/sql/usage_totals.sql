@@ -1,6 +1,9 @@
--- Usage per network and period for one metric and segment, from the daily
--- rollup. {agg} picks the metric's aggregation: counters sum their
--- increments; gauges take the mean, the peak or the latest level.
+-- Usage per network and period for one metric and segment, from a rollup:
+-- {rollup} is usage_daily, or usage_monthly (whose day is each month's first)
+-- when the periods are whole months and the range runs from a first of the
+-- month to a first of the month, so that both read the same days. {agg}
+-- picks the metric's aggregation: counters sum their increments; gauges take
+-- the mean, the peak or the latest level.
 SELECT
     multiIf({granularity:String} = 'day', day,
             {granularity:String} = 'week', toMonday(day),
@@ -13,7 +16,7 @@ SELECT
             {agg:String} = 'last', argMaxMerge(latest),
             avgMerge(mean)) AS value,
     countMerge(samples) AS samples
-FROM usage_daily
+FROM {rollup:Identifier}
 WHERE metric = {metric:String}
   AND segment = {segment:String}
   AND day >= toDate({from:DateTime64(3, 'UTC')})

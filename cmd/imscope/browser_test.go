@@ -1,0 +1,468 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// The browser test drives Debian's Chromium (headless) through every page
+// of `imscope serve --demo`, with hostile network names imported first, and
+// fails on any console error, uncaught exception, failed or foreign
+// request, or JavaScript dialog (an alert() that ran). Screenshots of each
+// page go to artifacts/screenshots (IMSCOPE_ARTIFACTS overrides).
+
+// hostileNames are imported as network ids; each tries to run script.
+var hostileNames = []string{
+	`</script><script>alert(1)</script>`,
+	`"><img src=x onerror=alert(1)>`,
+}
+
+// browserPages are the pages and the charts each must draw.
+var browserPages = []struct {
+	name, path string
+	charts     []string
+}{
+	{"overview", "/", []string{"overview-trend"}},
+	{"share", "/share", []string{"share-trend", "share-latest", "concentration"}},
+	{"share-2010", "/share?from=2010-01&to=2011-01&granularity=quarter", []string{"share-trend", "published"}},
+	{"migration", "/migration", []string{"sankey", "transitions", "netflow", "forecast"}},
+	{"reach", "/reach?merge=fetion,msn&bridges=hub%3Dqq", []string{"per-user", "network-users", "overlap", "reachability"}},
+	{"bridges", "/bridges", []string{"bridge-graph"}},
+	{"collectors", "/collectors", nil},
+	{"alerts", "/alerts", nil},
+	{"reports", "/reports", nil},
+}
+
+// watcher collects what must not happen in a page.
+type watcher struct {
+	mu       sync.Mutex
+	host     string
+	problems []string
+	dialogs  []string
+}
+
+func (w *watcher) add(format string, args ...any) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.problems = append(w.problems, fmt.Sprintf(format, args...))
+}
+
+func (w *watcher) take() (problems, dialogs []string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	problems, dialogs = w.problems, w.dialogs
+	w.problems, w.dialogs = nil, nil
+	return problems, dialogs
+}
+
+func (w *watcher) listen(ctx context.Context) error {
+	return chromedp.Listen(ctx, func(ev any) {
+		switch e := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning {
+				var args []string
+				for _, a := range e.Args {
+					args = append(args, string(a.Value))
+				}
+				w.add("console %s: %s", e.Type, strings.Join(args, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			w.add("uncaught exception: %s", (&chromedp.ExceptionError{ExceptionDetails: e.ExceptionDetails}).Error())
+		case *network.EventRequestWillBeSent:
+			if u, err := url.Parse(e.Request.URL); err == nil && u.Scheme != "data" && u.Scheme != "blob" && u.Host != w.host {
+				w.add("request to another host: %s", e.Request.URL)
+			}
+		case *network.EventLoadingFailed:
+			if !e.Canceled {
+				w.add("request failed: %s %s", e.Type, e.ErrorText)
+			}
+		case *network.EventResponseReceived:
+			if e.Response.Status >= 400 {
+				w.add("HTTP %d for %s", e.Response.Status, e.Response.URL)
+			}
+		case *page.EventJavascriptDialogOpening:
+			w.mu.Lock()
+			w.dialogs = append(w.dialogs, e.Message)
+			w.mu.Unlock()
+			// fn must not run commands: dismiss the dialog from elsewhere.
+			go func() {
+				_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+			}()
+		}
+	})
+}
+
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("IMSCOPE_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p != "" {
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	t.Fatal("Chromium is not installed: `make test` installs Debian's chromium package (scripts/apt.sh); or set IMSCOPE_CHROMIUM")
+	return ""
+}
+
+func artifactsDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("IMSCOPE_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "artifacts")
+	}
+	dir = filepath.Join(dir, "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// importHostile loads usage rows naming the hostile networks, through the
+// CSV importer (the path scraped labels take).
+func importHostile(t *testing.T, database string) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("ts,network,metric,value,segment\n")
+	for i, n := range hostileNames {
+		quoted := `"` + strings.ReplaceAll(n, `"`, `""`) + `"`
+		fmt.Fprintf(&b, "2012-12-15T12:00:00Z,%s,active_users_30d,%d,\n", quoted, 4_000_000*(i+1))
+	}
+	file := filepath.Join(t.TempDir(), "hostile.csv")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr syncBuffer
+	args := []string{"import", "usage", file, "--data", sharedData(), "--database", database, "--libchdb", projectLibrary(t)}
+	if err := run(context.Background(), args, func(string) string { return "" }, &stdout, &stderr); err != nil {
+		t.Fatalf("import: %v\n%s", err, stderr.String())
+	}
+}
+
+// waitForDemo polls until the demo history has loaded and the live
+// traffic has had its first run.
+func waitForDemo(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for time.Now().Before(deadline) {
+		_, body := get(t, base+"/api/v1/collectors")
+		var d struct {
+			Data struct {
+				Collectors []struct{ Name, Status string } `json:"collectors"`
+			} `json:"data"`
+		}
+		if json.Unmarshal([]byte(body), &d) == nil {
+			done := 0
+			for _, c := range d.Data.Collectors {
+				if (c.Name == "demo-history" || c.Name == "demo-live") && c.Status == "ok" {
+					done++
+				}
+			}
+			if done == 2 {
+				return
+			}
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	t.Fatal("the demo history did not load within 3 minutes")
+}
+
+// drawnJS reports, for each chart id, whether ECharts drew it: an
+// instance on the element and a canvas with pixels that are not blank.
+const drawnJS = `(() => {
+  const out = {};
+  document.querySelectorAll("[data-chart]").forEach(el => {
+    const inst = window.echarts && echarts.getInstanceByDom(el);
+    const c = el.querySelector("canvas");
+    let painted = false;
+    if (c && c.width > 0 && c.height > 0) {
+      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      for (let i = 3; i < d.length; i += 4 * 7) { if (d[i] !== 0) { painted = true; break; } }
+    }
+    out[el.id] = !!inst && painted;
+  });
+  return out;
+})()`
+
+// waitFor polls a condition in the page for up to 20 s; errors while the
+// page navigates are retried.
+func waitFor(t *testing.T, ctx context.Context, cond string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	var last error
+	for time.Now().Before(deadline) {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond))
+		if err == nil && ok {
+			return
+		}
+		last = err
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s (last error %v)", cond, last)
+}
+
+func TestBrowser(t *testing.T) {
+	exe := chromiumPath(t)
+	const database = "browser_e2e"
+	importHostile(t, database)
+	// A monthly report of all sections (last month holds the live demo's
+	// backfilled traffic) and an admin token to run it with.
+	config := filepath.Join(t.TempDir(), "imscope.yaml")
+	if err := os.WriteFile(config, []byte("reports:\n  list:\n    - name: monthly\n      period: month\n      language: zh-CN\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const token = "ims_browser_test_token"
+	sum := sha256.Sum256([]byte(token))
+	base, stop := startServeEnv(t, database, map[string]string{"IMSCOPE_ADMIN_TOKEN_SHA256": hex.EncodeToString(sum[:])}, "--demo", "--config", config)
+	defer func() {
+		if err := stop(); err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	waitForDemo(t, base)
+	u, _ := url.Parse(base)
+	w := &watcher{host: u.Host}
+	shots := artifactsDir(t)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.WindowSize(1280, 1600), chromedp.UserDataDir(t.TempDir()))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("cannot start Chromium: %v", err)
+	}
+	if err := w.listen(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancelTimeout()
+
+	check := func(t *testing.T, what string) {
+		t.Helper()
+		problems, dialogs := w.take()
+		for _, p := range problems {
+			t.Errorf("%s: %s", what, p)
+		}
+		for _, d := range dialogs {
+			t.Errorf("%s: a JavaScript dialog opened (injected script ran): %q", what, d)
+		}
+	}
+
+	for _, pg := range browserPages {
+		t.Run(pg.name, func(t *testing.T) {
+			if err := chromedp.Do(ctx, chromedp.Navigate(base+pg.path), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll("[data-chart]:not([data-drawn])").length === 0`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+				t.Fatalf("charts not drawn: %v", err)
+			}
+			_ = chromedp.Do(ctx, chromedp.Sleep(400*time.Millisecond)) // the charts' short animation
+			drawn, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]bool](drawnJS))
+			if err != nil {
+				t.Fatal(err)
+			}
+			shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range pg.charts {
+				if !drawn[id] {
+					t.Errorf("chart %s was not drawn (drawn: %v)", id, drawn)
+				}
+			}
+			for id, ok := range drawn {
+				if !ok {
+					t.Errorf("chart %s has an empty canvas", id)
+				}
+			}
+			if err := os.WriteFile(filepath.Join(shots, pg.name+".png"), shot, 0o644); err != nil {
+				t.Error(err)
+			}
+			check(t, pg.path)
+		})
+	}
+
+	t.Run("filter", func(t *testing.T) {
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(base+"/share"),
+			chromedp.WaitReady(chromedp.CSS(`select[name="granularity"]`)),
+			chromedp.SetValue(chromedp.CSS(`select[name="granularity"]`), "quarter"),
+			chromedp.SetValue(chromedp.CSS(`input[name="from"]`), "2011-01"),
+			chromedp.SetValue(chromedp.CSS(`input[name="to"]`), "2012-01"),
+			chromedp.Click(chromedp.CSS(`form.filters button[type="submit"]`)),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `location.search.includes("granularity=quarter") && !!document.querySelector("#share-trend[data-drawn]")`)
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`echarts.getInstanceByDom(document.getElementById("share-trend")).getOption().xAxis[0].data`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(loc, "granularity=quarter") || !strings.Contains(loc, "from=2011-01") {
+			t.Errorf("the URL does not hold the filter: %s", loc)
+		}
+		if strings.Join(x, ",") != "2011-Q1,2011-Q2,2011-Q3,2011-Q4" {
+			t.Errorf("the chart shows %v, want the four quarters of 2011", x)
+		}
+		check(t, "filter")
+	})
+
+	t.Run("language and theme", func(t *testing.T) {
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(base+"/share"),
+			chromedp.Click(chromedp.CSS(`a[data-lang="zh-CN"]`)),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.documentElement.lang === "zh-CN" && !!document.querySelector("#share-trend[data-drawn]")`)
+		nav, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`nav a[aria-current="page"]`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lang, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`a[data-theme-set="dark"]`))); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.documentElement.dataset.theme === "dark"`)
+		theme, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.dataset.theme`))
+		bg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
+		if lang != "zh-CN" || nav != "市场份额" {
+			t.Errorf("after 中文: lang %q, current page %q", lang, nav)
+		}
+		if theme != "dark" || bg != "rgb(15, 18, 22)" {
+			t.Errorf("after Dark: theme %q, background %q", theme, bg)
+		}
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/bridges"), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+			t.Fatal(err)
+		}
+		reload, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.dataset.theme + " " + document.documentElement.lang`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reload != "dark zh-CN" {
+			t.Errorf("the next page forgot the choice: %q", reload)
+		}
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/share?lang=zh-CN&theme=dark"), chromedp.WaitReady(chromedp.CSS(`#share-trend[data-drawn]`)), chromedp.Sleep(400*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+		if shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+			_ = os.WriteFile(filepath.Join(shots, "share-zh-dark.png"), shot, 0o644)
+		}
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/share?lang=en&theme=light"), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+			t.Fatal(err)
+		}
+		check(t, "language and theme")
+	})
+
+	t.Run("report", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/reports/monthly/run", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var run struct {
+			Data struct {
+				Status string
+				Notes  []string
+				Files  []struct{ Name, Kind, URL string }
+			} `json:"data"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&run)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("run: %d %v", resp.StatusCode, err)
+		}
+		kinds := map[string]string{}
+		for _, f := range run.Data.Files {
+			kinds[f.Kind] = f.URL
+		}
+		if run.Data.Status != "ok" || kinds["html"] == "" || kinds["pdf"] == "" || kinds["zip"] == "" {
+			t.Fatalf("report run %+v", run.Data)
+		}
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+kinds["html"]), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, `document.querySelectorAll("[data-chart]").length > 0 && document.querySelectorAll("[data-chart]:not([data-drawn])").length === 0`)
+		svg, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("[data-chart] svg").length`))
+		if err != nil || svg == 0 {
+			t.Errorf("the report's charts are not SVG (%d, %v)", svg, err)
+		}
+		if shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+			_ = os.WriteFile(filepath.Join(shots, "report-monthly.png"), shot, 0o644)
+		}
+		check(t, "report")
+	})
+
+	t.Run("hostile labels", func(t *testing.T) {
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/share?from=2012-10&to=2013-01"), chromedp.WaitReady(chromedp.CSS(`#share-latest[data-drawn]`))); err != nil {
+			t.Fatal(err)
+		}
+		text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#share-table`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tips, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+  const el = document.getElementById("share-latest");
+  const inst = echarts.getInstanceByDom(el);
+  const tips = [];
+  inst.getOption().series[0].data.forEach((d, i) => {
+    inst.dispatchAction({type: "showTip", seriesIndex: 0, dataIndex: i});
+    tips.push(Array.from(el.querySelectorAll("div")).map(n => n.innerText || "").join(" | "));
+  });
+  return tips;
+})()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		injected, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('img[src="x"], main script:not([type="application/json"])').length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range hostileNames {
+			if !strings.Contains(text, n) {
+				t.Errorf("the table does not show %q as text:\n%s", n, text)
+			}
+			found := false
+			for _, tip := range tips {
+				found = found || strings.Contains(tip, n)
+			}
+			if !found {
+				t.Errorf("no tooltip shows %q as text; tooltips %q", n, tips)
+			}
+		}
+		if injected != 0 {
+			t.Errorf("%d injected elements in the page", injected)
+		}
+		check(t, "hostile labels")
+	})
+}

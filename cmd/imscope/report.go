@@ -1,0 +1,345 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/imscope/imscope/collector"
+	"github.com/imscope/imscope/dashboard"
+	"github.com/imscope/imscope/dashboard/alerting"
+	"github.com/imscope/imscope/dashboard/notify"
+	"github.com/imscope/imscope/dashboard/report"
+	"github.com/imscope/imscope/queries"
+)
+
+// reportRenderer makes the Renderer of scheduled and manual reports: the
+// dashboard's sections, charts and CSV over the same engine and catalog,
+// printed to PDF by Chromium when there is one. Tests may put their own in.
+var reportRenderer = func(env *environment, opts dashboard.Options) (report.Renderer, error) {
+	return dashboard.NewReportRenderer(opts, chromium(env.cfg.Reports.Chromium))
+}
+
+// chromium resolves reports.chromium: a path as given, "none" for no PDF,
+// "" for the first of the usual names on PATH ("" when there is none: the
+// runs then say so in their notes).
+func chromium(setting string) string {
+	switch setting {
+	case "none":
+		return ""
+	case "":
+		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+			if p, err := exec.LookPath(name); err == nil {
+				return p
+			}
+		}
+		return ""
+	}
+	return setting
+}
+
+// alertDeliveryTick is how often the alert notifier looks for what is due
+// (at most; alerts.interval if shorter): group_wait is kept to within it.
+const alertDeliveryTick = 10 * time.Second
+
+// cmdReport is `imscope report run NAME [--period P] [--out DIR] [--no-deliver]`
+// and `imscope report list`.
+func cmdReport(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	var f engineFlags
+	f.register(fs)
+	period := fs.String("period", "", "the period to cover, e.g. 2026-03-01, 2026-W09, 2026-03, 2026-Q1 or 2026 (default: the last full one of the report's period)")
+	out := fs.String("out", "", "write the files to this directory instead of the report directory")
+	noDeliver := fs.Bool("no-deliver", false, "render and write, but send to no destination")
+	if err := env.parseArgs("report", "run NAME | list", fs, &f, args); err != nil {
+		return err
+	}
+	verb := ""
+	if len(env.args) > 0 {
+		verb = env.args[0]
+	}
+	switch {
+	case verb == "run" && len(env.args) == 2:
+	case verb == "list" && len(env.args) == 1:
+	default:
+		fmt.Fprintln(env.stderr, "Usage: imscope report run NAME [--period P] [--out DIR] [--no-deliver]\n       imscope report list")
+		return errUsage
+	}
+	e, err := openEngine(ctx, env.cfg, env.log)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	targets, err := buildTargets(env.cfg, env.getenv)
+	if err != nil {
+		return err
+	}
+	opts, err := reportOptions(env, e)
+	if err != nil {
+		return err
+	}
+	svc, err := newReportService(env, opts, targets)
+	if err != nil {
+		return err
+	}
+	if verb == "list" {
+		return listReports(ctx, env, e, svc)
+	}
+	name := env.args[1]
+	req := report.Request{Trigger: report.TriggerManual, Dir: *out, NoDelivery: *noDeliver}
+	if *period != "" {
+		var loc *time.Location
+		for _, d := range svc.Definitions() {
+			if d.Name == name {
+				loc = d.Location
+			}
+		}
+		if loc == nil {
+			return fmt.Errorf("no report named %q in the configuration", name)
+		}
+		p, err := report.ParsePeriod(*period, loc)
+		if err != nil {
+			return err
+		}
+		req.Periods = &p
+	}
+	run, err := svc.Run(ctx, name, req)
+	printReportRun(env, run)
+	if err == nil && run.Status == report.StatusPartial {
+		return fmt.Errorf("report %s was written but not delivered everywhere (see above)", name)
+	}
+	return err
+}
+
+func printReportRun(env *environment, r queries.ReportRun) {
+	if r.RunID == "" {
+		return
+	}
+	fmt.Fprintf(env.stdout, "%s %s: %s (run %s)\n", r.Report, r.PeriodLabel, r.Status, r.RunID)
+	for _, f := range r.Files {
+		fmt.Fprintf(env.stdout, "  %s\n", f)
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(env.stdout, "  note: %s\n", n)
+	}
+	for _, d := range r.Deliveries {
+		line := fmt.Sprintf("  %s (%s): %s after %d attempt(s)", d.Destination, d.Kind, d.Status, d.Attempts)
+		if d.Error != "" {
+			line += ": " + d.Error
+		}
+		fmt.Fprintln(env.stdout, line)
+	}
+}
+
+func listReports(ctx context.Context, env *environment, e queries.Engine, svc *report.Service) error {
+	recent, err := queries.RecentReportRuns(ctx, e, "", 1000)
+	if err != nil {
+		return err
+	}
+	for _, d := range svc.Definitions() {
+		schedule, next := "on demand", ""
+		if d.Schedule != nil {
+			schedule, next = d.Schedule.String(), ", next "+svc.Next(d.Name).Format(time.RFC3339)
+		}
+		last := "never run"
+		for _, r := range recent {
+			if r.Report == d.Name {
+				last = fmt.Sprintf("last %s %s (%s)", r.PeriodLabel, r.Status, r.StartedAt.In(d.Location).Format(time.RFC3339))
+				break
+			}
+		}
+		fmt.Fprintf(env.stdout, "%s: %s, %s%s; %s\n", d.Name, d.Granularity, schedule, next, last)
+	}
+	return nil
+}
+
+// reportOptions are the dashboard options of a report run outside serve:
+// the catalog, the alert rules and the collectors as configured.
+func reportOptions(env *environment, e queries.Engine) (dashboard.Options, error) {
+	built, err := buildCollectors(env.cfg, env.getenv, env.log)
+	if err != nil {
+		return dashboard.Options{}, err
+	}
+	return dashboard.Options{Engine: e, Networks: env.cfg.NetworkCatalog(), Version: buildVersion(), Logger: env.log,
+		AlertRules: env.cfg.Alerts.Rules, Collectors: configSchedule{cfg: env.cfg, list: built.list}}, nil
+}
+
+// configSchedule shows the configured collectors, with their next runs by
+// their schedules, and the spool on disk, for a report rendered by
+// `imscope report run` (no scheduler runs in that process).
+type configSchedule struct {
+	cfg  *Config
+	list []collector.Collector
+}
+
+func (s configSchedule) Scheduled() []dashboard.ScheduledCollector {
+	var out []dashboard.ScheduledCollector
+	for _, c := range s.list {
+		sc := dashboard.ScheduledCollector{Name: c.Name, Kind: c.Kind, Target: c.Target, Schedule: c.Schedule}
+		if sched, err := collector.ParseSchedule(c.Schedule); err == nil && c.Schedule != "" {
+			sc.Next = sched.Next(time.Now())
+		}
+		out = append(out, sc)
+	}
+	return out
+}
+
+func (s configSchedule) SpoolDepth() (int, int64) {
+	sp, err := collector.OpenSpool(s.cfg.spoolDir(), s.cfg.Pipeline.SpoolMaxBytes)
+	if err != nil {
+		return 0, 0
+	}
+	return sp.Depth()
+}
+
+// newReportService resolves the configured reports; they are rendered
+// with opts, the options of the dashboard whose sections they show.
+func newReportService(env *environment, opts dashboard.Options, targets map[string]notify.Target) (*report.Service, error) {
+	e := opts.Engine
+	defs, err := env.cfg.reportDefinitions()
+	if err != nil {
+		return nil, err
+	}
+	if len(defs) == 0 {
+		return nil, errors.New("no reports are configured (see `reports:` in imscope.example.yaml)")
+	}
+	r, err := reportRenderer(env, opts)
+	if err != nil {
+		return nil, err
+	}
+	return report.New(defs, report.Options{
+		Engine: e, Renderer: r, Targets: targets, Dir: env.cfg.reportsDir(), PublicURL: env.cfg.PublicURL,
+		Timeout: env.cfg.Reports.Timeout, Logger: env.log,
+	})
+}
+
+// scheduleDelivery puts the scheduled reports, the catch-up of slots missed
+// while imscope was down, and alert delivery on serve's scheduler. It
+// returns the report service for the dashboard (nil without reports). Both
+// run as scheduler jobs, so stopping the scheduler waits for them before
+// the engine closes.
+func scheduleDelivery(ctx context.Context, env *environment, opts dashboard.Options, sched *collector.Scheduler) (*report.Service, error) {
+	cfg, log, e := env.cfg, env.log, opts.Engine
+	targets, err := buildTargets(cfg, env.getenv)
+	if err != nil {
+		return nil, err
+	}
+	if d := cfg.Alerts.Delivery; len(d.Destinations) > 0 && len(cfg.Alerts.Rules) > 0 {
+		var to []notify.Target
+		for _, name := range d.Destinations {
+			to = append(to, targets[name])
+		}
+		n := alerting.NewNotifier(alerting.Options{
+			Engine: e, Rules: cfg.Alerts.Rules, Targets: to, GroupBy: d.GroupBy, GroupWait: d.GroupWait,
+			RepeatInterval: d.RepeatInterval, SendResolved: d.SendResolved, PublicURL: cfg.PublicURL, Logger: log,
+		})
+		sched.Every(min(cfg.Alerts.Interval, alertDeliveryTick), func() {
+			if err := n.Tick(ctx); err != nil {
+				log.Warn("alert delivery", "err", err)
+			}
+		})
+	}
+	if len(cfg.Reports.List) == 0 {
+		return nil, nil
+	}
+	svc, err := newReportService(env, opts, targets)
+	if err != nil {
+		return nil, err
+	}
+	for _, j := range svc.Jobs(ctx) {
+		sched.Schedule(j.Schedule, j.Run)
+	}
+	sched.Schedule(&once{}, func() {
+		if err := svc.CatchUp(ctx); err != nil {
+			log.Warn("catching up on missed reports", "err", err)
+		}
+	})
+	return svc, nil
+}
+
+// once is a schedule that fires a single time, as soon as the scheduler
+// runs: cron asks for the next time when it starts (now) and after the run
+// (never).
+type once struct{ asked atomic.Bool }
+
+func (o *once) Next(t time.Time) time.Time {
+	if o.asked.Swap(true) {
+		return time.Time{}
+	}
+	return t
+}
+
+// buildTargets makes every configured destination, reading its secrets
+// from the environment. Problems name the destination and variable, never
+// a secret's value.
+func buildTargets(cfg *Config, getenv func(string) string) (map[string]notify.Target, error) {
+	out := map[string]notify.Target{}
+	var errs []error
+	for i, d := range cfg.Destinations {
+		dest, err := buildDestination(d, getenv)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("destinations[%d] (%s): %w", i, d.Name, err))
+			continue
+		}
+		out[d.Name] = notify.Target{Destination: dest, Retry: notify.Retry{Attempts: d.Attempts, Backoff: d.Backoff, MaxBackoff: d.MaxBackoff, Timeout: d.Timeout}}
+	}
+	return out, errors.Join(errs...)
+}
+
+func buildDestination(d DestinationConfig, getenv func(string) string) (notify.Destination, error) {
+	switch d.Kind {
+	case "webhook":
+		w := d.Webhook
+		u := string(w.URL)
+		if w.URLEnv != "" {
+			if u = getenv(w.URLEnv); u == "" {
+				return nil, fmt.Errorf("url_env: %s is not set", w.URLEnv)
+			}
+		}
+		var secret []byte
+		if w.SecretEnv != "" {
+			if secret = []byte(getenv(w.SecretEnv)); len(secret) == 0 {
+				return nil, fmt.Errorf("secret_env: %s is not set", w.SecretEnv)
+			}
+		}
+		return notify.NewWebhook(d.Name, u, notify.WebhookOptions{Secret: secret, UserAgent: "imscope/" + buildVersion()})
+	case "email":
+		m := d.Email
+		userEnv, passEnv := envOr(m.UsernameEnv, "IMSCOPE_SMTP_USERNAME"), envOr(m.PasswordEnv, "IMSCOPE_SMTP_PASSWORD")
+		opts := notify.EmailOptions{Host: m.Host, Port: m.Port, Security: notify.Security(m.Security), From: m.From, To: m.To,
+			Username: getenv(userEnv), Password: getenv(passEnv)}
+		if opts.Username != "" && opts.Password == "" {
+			return nil, fmt.Errorf("%s is set but %s is not", userEnv, passEnv)
+		}
+		if m.CAFile != "" {
+			pem, err := os.ReadFile(m.CAFile)
+			if err != nil {
+				return nil, fmt.Errorf("ca_file: %w", err)
+			}
+			pool := x509.NewCertPool()
+			if !pool.AppendCertsFromPEM(pem) {
+				return nil, fmt.Errorf("ca_file: %s holds no PEM certificate", m.CAFile)
+			}
+			opts.TLSConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+		}
+		return notify.NewEmail(d.Name, opts)
+	case "directory":
+		return notify.NewDirectory(d.Name, d.Directory.Path), nil
+	}
+	return nil, fmt.Errorf("unknown kind %q", d.Kind)
+}
+
+func envOr(name, fallback string) string {
+	if strings.TrimSpace(name) == "" {
+		return fallback
+	}
+	return name
+}

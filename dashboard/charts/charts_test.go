@@ -1,0 +1,107 @@
+package charts
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func f(v float64) *float64 { return &v }
+
+const hostile = `</script><script>alert(1)</script>`
+
+// TestGolden: each builder's option object, against a golden file
+// (go test ./dashboard/charts -update rewrites them after a deliberate
+// change; review the diff).
+func TestGolden(t *testing.T) {
+	m := func(id string) Meta {
+		return Meta{ID: id, Title: "Title " + hostile, Subtitle: "sub", SaveAsImage: "Save"}
+	}
+	cases := []struct {
+		name string
+		c    Chart
+	}{
+		{"stacked_share", StackedShare(m("s"), []string{"2010-Q3", "2010-Q4"}, []Series{
+			{Name: "QQ", Color: "#12b7f5", Values: []*float64{f(76.37), f(76.9)}},
+			{Name: hostile, Values: []*float64{f(23.63), nil}},
+		})},
+		{"concentration", Concentration(m("c"), []string{"2010-Q3"}, Series{Name: "HHI", Values: []*float64{f(5982.6)}}, Series{Name: "CR4", Values: []*float64{f(96.07)}},
+			[]Band{{Name: "unconcentrated", From: 0, To: 1500, Color: "#0f7b4f"}}, []Threshold{{Name: "2023", Value: 1800}})},
+		{"donut", Donut(m("d"), []Slice{{Name: "QQ", Value: 76.37, Color: "#12b7f5"}, {Name: hostile, Value: 23.63}})},
+		{"bars_horizontal", Bars(m("b"), []string{"QQ", "MSN"}, []Series{{Name: "users", Values: []*float64{f(10), nil}, Stack: "s"}}, Count, true)},
+		{"colored_bars", ColoredBars(m("cb"), []Slice{{Name: "QQ", Value: 3, Color: "#12b7f5"}, {Name: "MSN", Value: -2}}, Count, false)},
+		{"lines", Lines(m("l"), []string{"now", "+1"}, []Series{{Name: "QQ", Values: []*float64{f(76), f(77)}, Dashed: true}}, Percent)},
+		{"sankey", Sankey(m("k"), []Node{{ID: "from\x00qq", Label: "QQ · 2010-Q3"}, {ID: "to\x00qq", Label: "QQ · 2010-Q4", Depth: 1}},
+			[]Link{{Source: "from\x00qq", Target: "to\x00qq", Value: 100}})},
+		{"heatmap", Heatmap(m("h"), []string{"QQ", "MSN"}, []string{"QQ", "MSN"}, []Cell{{X: 0, Y: 0, Value: f(0.9)}, {X: 1, Y: 0, Note: "hidden"}}, 0, 1, Ratio)},
+		{"graph", Graph(m("g"), []Node{{ID: "fetion", Label: "Fetion", Value: 4}, {ID: "msn", Label: hostile, Value: 1}},
+			[]Link{{Source: "fetion", Target: "msn", Value: 10, Color: "#0f7b4f", Label: "fetion-msn"}})},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			js, err := tc.c.JSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(js), "</script") || strings.Contains(string(js), "<script") {
+				t.Errorf("unescaped markup in %s", js)
+			}
+			if strings.Contains(string(js), "__f__") {
+				t.Error("a JavaScript function in the option: charts are data only")
+			}
+			var buf bytes.Buffer
+			if err := json.Indent(&buf, []byte(js), "", "  "); err != nil {
+				t.Fatal(err)
+			}
+			buf.WriteByte('\n')
+			path := filepath.Join("testdata", tc.name+".json")
+			if *update {
+				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("%s differs from %s:\n%s", tc.name, path, buf.String())
+			}
+		})
+	}
+}
+
+// TestGaps: a missing value is ECharts' gap, not zero.
+func TestGaps(t *testing.T) {
+	c := StackedShare(Meta{ID: "x"}, []string{"a", "b"}, []Series{{Name: "n", Values: []*float64{f(0), nil}}})
+	data := seriesOf(c)[0]["data"].([]any)
+	if v := data[0].(map[string]any)["value"]; v != 0.0 {
+		t.Errorf("a zero became %v", v)
+	}
+	if v := data[1].(map[string]any)["value"]; v != "-" {
+		t.Errorf("a missing value became %v", v)
+	}
+}
+
+// TestConcentrationAxes: CR4 is drawn on the percent axis, HHI carries
+// the bands and thresholds.
+func TestConcentrationAxes(t *testing.T) {
+	c := Concentration(Meta{ID: "c"}, []string{"p"}, Series{Name: "HHI", Values: []*float64{f(6000)}}, Series{Name: "CR4", Values: []*float64{f(96)}},
+		[]Band{{Name: "a", From: 0, To: 1500}, {Name: "b", From: 1500, To: 2500}}, []Threshold{{Name: "t", Value: 1800}})
+	s := seriesOf(c)
+	if s[1]["yAxisIndex"] != 1 || s[0]["imFormat"] != "index" || s[1]["imFormat"] != "percent" {
+		t.Errorf("series %v", s)
+	}
+	if areas := s[0]["markArea"].(map[string]any)["data"].([]any); len(areas) != 2 {
+		t.Errorf("bands %v", areas)
+	}
+	if y := c.Option["yAxis"].([]map[string]any); len(y) != 2 || y[0]["max"] != 10000.0 || y[1]["max"] != 100.0 {
+		t.Errorf("axes %v", y)
+	}
+}

@@ -1,0 +1,25 @@
+package charts
+
+import (
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// Donut is one period's market: a ring of shares, largest first.
+func Donut(m Meta, slices []Slice) Chart {
+	c := charts.NewPie()
+	c.SetGlobalOptions(
+		charts.WithInitializationOpts(opts.Initialization{ChartID: m.ID}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "0", Left: "center"}),
+	)
+	data := make([]opts.PieData, len(slices))
+	for i, s := range slices {
+		data[i] = opts.PieData{Name: s.Name, Value: s.Value, ItemStyle: itemColor(s.Color)}
+	}
+	c.AddSeries(m.Title, data, charts.WithPieChartOpts(opts.PieChart{Radius: []string{"38%", "62%"}, Center: []string{"50%", "54%"}}),
+		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Formatter: "{b}"}))
+	ch := finish(m, "pie", 360, Percent, c.Validate, c.JSON)
+	seriesOf(ch)[0]["minShowLabelAngle"] = 10 // small slices are named in the legend only
+	return ch
+}

@@ -1,0 +1,239 @@
+package dashboard
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/imscope/imscope/dashboard/charts"
+)
+
+// bridgesView is the Bridges page, for operators: which routes carry what,
+// how healthy they are, and what is firing.
+type bridgesView struct {
+	Data                *bridgesData
+	Graph               *card
+	Rate, Failures, P95 *card
+	Firing              []alertStateJSON
+	Events              []alertEventJSON
+	FailureRatio        *float64
+	Window              string
+	Empty               bool
+}
+
+// trafficSteps are the step choices of the series, "" letting the API
+// pick one for the window.
+var trafficSteps = []string{"", "1m", "5m", "15m", "1h", "6h", "24h"}
+
+func (d *Dashboard) buildBridges(p *pageCtx) error {
+	if p.view.Refresh == 0 && p.values.Get(pRefresh) != "off" && d.opts.BridgesRefresh > 0 {
+		p.view.Refresh = int(d.opts.BridgesRefresh.Seconds())
+	}
+	res, q, err := p.ask("/bridges")
+	if err != nil {
+		p.trafficFilters(p.given())
+		p.view.Content = bridgesView{Empty: true}
+		return err
+	}
+	bd := res.(bridgesData)
+	v := bridgesView{Data: &bd, Window: fmt.Sprintf("%s – %s", q[pFrom], q[pTo])}
+	sres, sq, err := p.ask("/bridges/series", pStep, p.values.Get(pStep))
+	p.trafficFilters(mergeQ(q, sq))
+	if ares, _, aerr := p.ask("/alerts", pFrom, "", pTo, ""); aerr != nil {
+		p.fail(aerr)
+	} else {
+		ad := ares.(alertsData)
+		for _, s := range ad.States {
+			if s.Firing {
+				v.Firing = append(v.Firing, s)
+			}
+		}
+		v.Events = ad.Events[:min(10, len(ad.Events))]
+	}
+	if bd.Messages == 0 {
+		v.Empty = true
+		p.view.Content = v
+		return err
+	}
+	var failures uint64
+	for _, r := range bd.Routes {
+		failures += r.Failures
+	}
+	v.FailureRatio = ptr(float64(failures) / float64(bd.Messages))
+	links := p.dataLinks("/bridges", q, "routes", "bridges")
+	v.Graph = p.card(p.bridgeGraph(bd, v.Window), 12, links)
+	if err != nil {
+		p.fail(err)
+	} else if sd := res2series(sres); len(sd.Points) > 0 {
+		slinks := p.dataLinks("/bridges/series", sq, "points")
+		x, rate, fail, p95 := p.routeSeries(sd)
+		v.Rate = p.card(charts.Lines(p.meta("route-rate", "chart.route_rate", v.Window), x, rate, charts.Rate), 12, slinks)
+		v.Failures = p.card(charts.Lines(p.meta("route-failures", "chart.route_failures", v.Window), x, fail, charts.Ratio), 6, slinks)
+		v.P95 = p.card(charts.Lines(p.meta("route-p95", "chart.route_p95", v.Window), x, p95, charts.Micros), 6, slinks)
+	}
+	p.view.Content = v
+	return nil
+}
+
+func res2series(r result) bridgeSeriesData { return r.(bridgeSeriesData) }
+
+func mergeQ(a, b map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+// trafficFilters is the Bridges filter bar: the window (dates or RFC 3339
+// times), networks and the series step, with windows ending now.
+func (p *pageCtx) trafficFilters(q map[string]string) {
+	step := field{Name: pStep, Label: p.T("filter.step"), Type: "select"}
+	for _, s := range trafficSteps {
+		label := s
+		if s == "" {
+			label = p.T("filter.step_auto")
+		}
+		step.Options = append(step.Options, option{Value: s, Label: label, Selected: s == p.values.Get(pStep)})
+	}
+	p.view.Filter = append([]field{
+		{Name: pFrom, Label: p.T("filter.from"), Type: "text", Value: q[pFrom], Placeholder: "2012-06-01T00:00:00Z", Size: 20},
+		{Name: pTo, Label: p.T("filter.to"), Type: "text", Value: q[pTo], Placeholder: "2012-06-02", Size: 20},
+		p.networksField(q[pNetworks]), step,
+	}, p.hiddenViewFields()...)
+	now := p.d.opts.Now().UTC().Truncate(time.Minute)
+	for _, w := range []struct {
+		key string
+		d   time.Duration
+	}{{"preset.hour", time.Hour}, {"preset.hours6", 6 * time.Hour}, {"preset.day", 24 * time.Hour}, {"preset.week", 7 * 24 * time.Hour}, {"preset.month", 30 * 24 * time.Hour}} {
+		url := p.with(pFrom, now.Add(-w.d).Format(time.RFC3339), pTo, "", pStep, "")
+		if w.d == 24*time.Hour {
+			url = p.with(pFrom, "", pTo, "", pStep, "") // the default window
+		}
+		p.view.Presets = append(p.view.Presets, navLink{Label: p.T(w.key), URL: url})
+	}
+}
+
+// bridgeGraph is the interconnection map: a node per network (area ∝
+// users, from the latest usage figures), an edge per linked pair (width ∝
+// messages both ways, colour by failure ratio).
+func (p *pageCtx) bridgeGraph(bd bridgesData, window string) charts.Chart {
+	type edge struct {
+		a, b               string
+		messages, failures uint64
+		bridges            []string
+	}
+	edges := map[[2]string]*edge{}
+	var order [][2]string
+	nets := map[string]bool{}
+	for _, r := range bd.Routes {
+		k := [2]string{min(r.FromNetwork, r.ToNetwork), max(r.FromNetwork, r.ToNetwork)}
+		e := edges[k]
+		if e == nil {
+			e = &edge{a: k[0], b: k[1]}
+			edges[k] = e
+			order = append(order, k)
+		}
+		e.messages += r.Messages
+		e.failures += r.Failures
+		if !slices.Contains(e.bridges, r.Bridge) {
+			e.bridges = append(e.bridges, r.Bridge)
+		}
+		nets[r.FromNetwork], nets[r.ToNetwork] = true, true
+	}
+	users := p.latestUsers()
+	var nodes []charts.Node
+	for i, id := range sortedKeys(nets) {
+		color := p.netColor(id)
+		if color == "" {
+			color = charts.Palette[i%len(charts.Palette)]
+		}
+		nodes = append(nodes, charts.Node{ID: id, Label: p.view.Net(id), Color: color, Value: users[id]})
+	}
+	slices.SortStableFunc(nodes, func(a, b charts.Node) int { return cmp.Compare(b.Value, a.Value) })
+	var links []charts.Link
+	for _, k := range order {
+		e := edges[k]
+		ratio := float64(e.failures) / float64(max(e.messages, 1))
+		links = append(links, charts.Link{Source: e.a, Target: e.b, Value: float64(e.messages), Color: healthColor(ratio),
+			Label: p.T("bridges.edge", fmt.Sprint(e.bridges), fmtRatio(ratio))})
+	}
+	return charts.Graph(p.meta("bridge-graph", "chart.bridge_graph", window), nodes, links)
+}
+
+// healthColor is the edge colour of a failure ratio (the badges' scale).
+func healthColor(ratio float64) string {
+	switch healthClass(&ratio) {
+	case "good":
+		return "#0f7b4f"
+	case "warn":
+		return "#d48a00"
+	}
+	return "#b42318"
+}
+
+// latestUsers is each network's users in the latest usage period, for
+// node sizes; empty (equal nodes) when there is no usage data.
+func (p *pageCtx) latestUsers() map[string]float64 {
+	out := map[string]float64{}
+	res, _, err := p.ask("/share", pFrom, "", pTo, "", pNetworks, "", pMetric, defaultMetric, pGranularity, "")
+	if err != nil {
+		p.d.opts.Logger.Warn("cannot size the bridge graph by users", "request_id", p.reqID, "err", err)
+		return out
+	}
+	if sd := res.(shareData); len(sd.Periods) > 0 {
+		for _, s := range sd.Periods[len(sd.Periods)-1].Shares {
+			out[s.Network] = s.Value
+		}
+	}
+	return out
+}
+
+// routeSeries turns the per-step points into one series per route for
+// rate, failure ratio and p95 latency over the same time axis.
+func (p *pageCtx) routeSeries(sd bridgeSeriesData) (x []string, rate, fail, p95 []charts.Series) {
+	var times []time.Time
+	type key struct{ bridge, from, to string }
+	var routes []key
+	at := map[key]map[time.Time]seriesPointJSON{}
+	for _, pt := range sd.Points {
+		k := key{pt.Bridge, pt.FromNetwork, pt.ToNetwork}
+		if at[k] == nil {
+			at[k] = map[time.Time]seriesPointJSON{}
+			routes = append(routes, k)
+		}
+		at[k][pt.TS] = pt
+		if !slices.ContainsFunc(times, pt.TS.Equal) {
+			times = append(times, pt.TS)
+		}
+	}
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	layout := "01-02 15:04"
+	if sd.StepSeconds >= 86400 {
+		layout = time.DateOnly
+	}
+	for _, t := range times {
+		x = append(x, t.UTC().Format(layout))
+	}
+	for i, k := range routes {
+		name := fmt.Sprintf("%s → %s (%s)", p.view.Net(k.from), p.view.Net(k.to), k.bridge)
+		color := charts.Palette[i%len(charts.Palette)]
+		r, f, l := charts.Series{Name: name, Color: color}, charts.Series{Name: name, Color: color}, charts.Series{Name: name, Color: color}
+		for _, t := range times {
+			pt, ok := at[k][t]
+			if !ok {
+				r.Values, f.Values, l.Values = append(r.Values, nil), append(f.Values, nil), append(l.Values, nil)
+				continue
+			}
+			r.Values = append(r.Values, ptr(float64(pt.Messages)/float64(sd.StepSeconds)))
+			f.Values = append(f.Values, pt.FailureRatio)
+			l.Values = append(l.Values, pt.P95US)
+		}
+		rate, fail, p95 = append(rate, r), append(fail, f), append(p95, l)
+	}
+	return x, rate, fail, p95
+}

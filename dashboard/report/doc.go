@@ -1,0 +1,16 @@
+// Package report runs scheduled reports: it computes each run's period in
+// the report's own time zone, asks a Renderer for the artefacts (HTML, PDF
+// when possible, a ZIP of CSVs), writes them to the report directory,
+// delivers them to the report's destinations (package notify), records the
+// run in report_runs and applies retention.
+//
+// Schedules are cron specs with a CRON_TZ= zone, evaluated on the zone's
+// wall clock: a daily 02:30 report runs once on every day, DST or not (see
+// Schedule). A run missed while imscope was down is noticed at start from
+// report_runs — its latest schedule slot on record against the schedule —
+// and run once, recorded as late, or recorded as missed when catch-up is
+// off.
+//
+// The rendering itself lives beside this (the Renderer the binary wires
+// in); this part only needs the interface.
+package report
