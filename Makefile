@@ -11,12 +11,13 @@ LISTEN   ?= :8080
 # server engine must refuse it by name), Prosody with its community modules
 # (the openmetrics preset is scraped from a live Prosody), wrk for load
 # benchmarks, Chromium for the browser tests and report PDFs, and poppler's
-# pdfinfo/pdftotext to check those PDFs.
+# pdfinfo/pdftotext to check those PDFs, and Noto CJK so Chinese pages and
+# PDFs render in Chromium.
 TEST_APT := clickhouse-server prosody prosody-modules wrk chromium poppler-utils fonts-noto-cjk
 
 .PHONY: run test deps build bench fuzz lint clean
 
-run: deps build
+run: build
 	$(BIN) serve --demo --data $(DATA) --listen $(LISTEN)
 
 test: deps
@@ -27,7 +28,8 @@ test: deps
 deps:
 	scripts/deps.sh
 
-build:
+# deps first: the dashboard embeds ECharts, which make deps puts beside it.
+build: deps
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/imscope
 
 # Benchmarks: figures go into BENCHMARKS.md (see there for each command).

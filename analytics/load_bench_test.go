@@ -14,6 +14,7 @@ import (
 	"github.com/imscope/imscope/analytics"
 	"github.com/imscope/imscope/queries"
 	"github.com/imscope/imscope/queries/embedded"
+	"github.com/imscope/imscope/queries/enginetest"
 )
 
 // benchReps is how many times each question is timed; medians are reported.
@@ -99,25 +100,7 @@ func timed(b *testing.B, reps int, f func() error) time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-var (
-	benchFrom = time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC)
-	benchTo   = time.Date(2013, 1, 1, 0, 0, 0, 0, time.UTC)
-)
-
-// genUsageSQL writes {n} usage rows inside ClickHouse: 3 years from
-// 2010-01-01, 8 networks × 5 metrics × 5 segments (the empty one and four named) =
-// 200 series, each sampled every {step_ms}; values weighted by network so
-// shares look like the 2010 market.
-const genUsageSQL = `
-INSERT INTO usage_samples (ts, source, network, metric, segment, value)
-SELECT
-    toDateTime64('2010-01-01 00:00:00', 3, 'UTC') + toIntervalMillisecond(intDiv(number, 200) * {step_ms:UInt64}) AS ts,
-    'bench' AS source,
-    ['qq', 'wangwang', 'fetion', 'msn', 'skype', 'sinauc', 'popo', 'yahoo'][number % 8 + 1] AS network,
-    ['active_users_1d', 'active_users_30d', 'messages', 'sessions', 'connections'][intDiv(number, 8) % 5 + 1] AS metric,
-    ['', 'students', 'office', 'mobile', 'rural'][intDiv(number, 40) % 5 + 1] AS segment,
-    [7637, 981, 555, 434, 208, 60, 50, 40][number % 8 + 1] * (1 + (cityHash64(number) % 1000) / 1000) AS value
-FROM numbers({n:UInt64})`
+var benchFrom, benchTo = enginetest.GenFrom, enginetest.GenTo
 
 // BenchmarkMarketShareRollup generates usage_samples of 10 M and 100 M rows
 // inside ClickHouse (the materialized views fill usage_daily and
@@ -135,9 +118,11 @@ func BenchmarkMarketShareRollup(b *testing.B) {
 		b.Run(fmt.Sprintf("rows=%dM", n/1_000_000), func(b *testing.B) {
 			ctx := context.Background()
 			e := benchEngine(b, fmt.Sprintf("bench_share_%dm", n/1_000_000))
-			perSeries := n / 200
-			stepMs := uint64(benchTo.Sub(benchFrom).Milliseconds()) / perSeries
-			gen := mustExec(b, e, genUsageSQL, queries.Named("n", n), queries.Named("step_ms", stepMs))
+			start := time.Now()
+			if err := enginetest.GenerateUsage(ctx, e, n); err != nil {
+				b.Fatal(err)
+			}
+			gen := time.Since(start)
 			b.Logf("generated %d rows in %v", n, gen.Round(time.Millisecond))
 
 			var raw, rolled, monthly uint64

@@ -267,12 +267,22 @@ func openPath(p string) bool {
 
 func (d *Dashboard) unauthorized(c *gin.Context, msg string) {
 	c.Header("WWW-Authenticate", `Basic realm="imscope", charset="UTF-8"`)
+	deny(c, http.StatusUnauthorized, codeUnauthorized, msg)
+}
+
+func (d *Dashboard) forbidden(c *gin.Context, msg string) {
+	deny(c, http.StatusForbidden, codeForbidden, msg)
+}
+
+// deny refuses a request: the API's error body under /api/v1, a line of
+// text elsewhere.
+func deny(c *gin.Context, status int, code, msg string) {
 	if isAPI(c.Request.URL.Path) {
-		writeError(c, http.StatusUnauthorized, apiError{Code: codeUnauthorized, Message: msg, RequestID: requestID(c)})
+		writeError(c, status, apiError{Code: code, Message: msg, RequestID: requestID(c)})
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.String(http.StatusUnauthorized, "401 unauthorized: %s\n", msg)
+	c.String(status, "%d %s: %s\n", status, strings.ToLower(http.StatusText(status)), msg)
 	c.Abort()
 }
 
@@ -313,16 +323,6 @@ func (d *Dashboard) requireAdmin(c *gin.Context) {
 		}
 	}
 	c.Next()
-}
-
-func (d *Dashboard) forbidden(c *gin.Context, msg string) {
-	if isAPI(c.Request.URL.Path) {
-		writeError(c, http.StatusForbidden, apiError{Code: codeForbidden, Message: msg, RequestID: requestID(c)})
-		return
-	}
-	c.Header("Cache-Control", "no-store")
-	c.String(http.StatusForbidden, "403 forbidden: %s\n", msg)
-	c.Abort()
 }
 
 // safeNext keeps a post-login redirect on this site: a local path, never

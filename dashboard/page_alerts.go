@@ -350,8 +350,7 @@ func (d *Dashboard) createSilence(c *gin.Context) (alerting.Silence, error) {
 		return s, renameParam(err, "ends_at", given)
 	}
 	d.opts.Logger.Info("silence created", "silence", s.ID, "matchers", req.Matchers, "until", s.EndsAt, "by", currentUser(c).Name, "request_id", requestID(c))
-	d.api.responses.clear()
-	d.api.results.clear()
+	d.forget()
 	return s, nil
 }
 
@@ -367,8 +366,7 @@ func (d *Dashboard) expireSilence(c *gin.Context, id string) (alerting.Silence, 
 		return s, err
 	}
 	d.opts.Logger.Info("silence expired", "silence", id, "by", currentUser(c).Name, "request_id", requestID(c))
-	d.api.responses.clear()
-	d.api.results.clear()
+	d.forget()
 	return s, nil
 }
 

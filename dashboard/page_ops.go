@@ -88,8 +88,7 @@ func (d *Dashboard) runCollector(c *gin.Context, name string) (CollectorRun, err
 	defer cancel()
 	d.opts.Logger.Info("collector run requested", "collector", name, "by", currentUser(c).Name, "request_id", requestID(c))
 	run, err := d.opts.RunCollector(ctx, name)
-	d.api.responses.clear()
-	d.api.results.clear()
+	d.forget()
 	return run, err
 }
 

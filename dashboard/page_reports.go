@@ -369,8 +369,7 @@ func (d *Dashboard) runReport(c *gin.Context, name string) (queries.ReportRun, e
 	defer cancel()
 	d.opts.Logger.Info("report run requested", "report", name, "by", currentUser(c).Name, "request_id", requestID(c))
 	run, err := d.opts.Reports.Run(ctx, name, report.Request{Trigger: report.TriggerManual})
-	d.api.responses.clear()
-	d.api.results.clear()
+	d.forget()
 	return run, err
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -182,11 +183,66 @@ func (d *Dashboard) servePage(def *pageDef) gin.HandlerFunc {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), d.opts.RequestTimeout)
 		defer cancel()
 		p.ctx = ctx
-		if err := def.build(p); err != nil {
-			p.fail(err)
+		build := func() (*renderedPage, error) {
+			if err := def.build(p); err != nil {
+				p.fail(err)
+			}
+			body, err := p.html(def.tmpl)
+			return &renderedPage{body: body, status: p.status}, err
 		}
-		p.render(def.tmpl)
+		key := p.cacheKey()
+		if key == "" {
+			rp, err := build()
+			p.write(rp, err)
+			return
+		}
+		// Cached pages are kept with the nonce of the response that drew
+		// them replaced by a placeholder, and get this response's own.
+		nonce := []byte(p.view.Nonce)
+		rp, _, err := d.rendered.do(ctx, key, func() (*renderedPage, error) {
+			rp, err := build()
+			if err != nil {
+				return nil, err
+			}
+			return &renderedPage{body: bytes.ReplaceAll(rp.body, nonce, noncePlaceholder), status: rp.status}, nil
+		}, func(rp *renderedPage) bool { return rp.status < http.StatusInternalServerError })
+		if err == nil {
+			rp = &renderedPage{body: bytes.ReplaceAll(rp.body, noncePlaceholder, nonce), status: rp.status}
+		}
+		p.write(rp, err)
 	}
+}
+
+// renderedPage is a page drawn, as the page cache keeps it.
+type renderedPage struct {
+	body   []byte
+	status int
+}
+
+// noncePlaceholder stands for the CSP nonce in a cached page.
+var noncePlaceholder = []byte("\x00imscope-nonce\x00")
+
+// cacheKey is the page's key in the page cache, or "" when the page must
+// be drawn for this request alone: for a signed-in user (it carries their
+// CSRF token) or with a notice from an action waiting to be shown. Pages of
+// anonymous viewers are the same for everyone asking the same question,
+// and a page costs more to draw (charts, template) than to answer.
+func (p *pageCtx) cacheKey() string {
+	if p.view.User != nil || p.d.opts.CacheTTL < 0 {
+		return ""
+	}
+	if _, err := p.c.Cookie(cookieFlash); err == nil {
+		return ""
+	}
+	return p.def.name + "?" + p.values.Encode() + "#" + p.view.Lang + "#" + p.view.Theme
+}
+
+// forget drops every cached answer and page: after an admin action that
+// changes the data, everything is recomputed.
+func (d *Dashboard) forget() {
+	d.api.responses.clear()
+	d.api.results.clear()
+	d.rendered.clear()
 }
 
 // newPage reads the view parameters and the query. A query that is not in
@@ -496,16 +552,29 @@ func (p *pageCtx) meta(id, titleKey, subtitle string, args ...any) charts.Meta {
 	return charts.Meta{ID: id, Title: p.T(titleKey, args...), Subtitle: subtitle, SaveAsImage: p.T("chart.save")}
 }
 
-// render executes the page inside the layout and writes it compressed when
-// the browser accepts it.
+// render executes the page inside the layout and writes it.
 func (p *pageCtx) render(t *template.Template) {
+	body, err := p.html(t)
+	p.write(&renderedPage{body: body, status: p.status}, err)
+}
+
+// html executes the page inside the layout.
+func (p *pageCtx) html(t *template.Template) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p.view); err != nil {
-		p.d.opts.Logger.Error("cannot render page", "request_id", requestID(p.c), "page", p.def.name, "err", err)
-		p.c.String(http.StatusInternalServerError, "500 internal error; quote request id %s\n", requestID(p.c))
+		return nil, fmt.Errorf("cannot render page %s: %w", p.def.name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// write sends a drawn page, or the error that kept it from being drawn.
+func (p *pageCtx) write(rp *renderedPage, err error) {
+	if err != nil {
+		p.d.opts.Logger.Error("cannot render page", "request_id", p.reqID, "page", p.def.name, "err", err)
+		p.c.String(http.StatusInternalServerError, "500 internal error; quote request id %s\n", p.reqID)
 		return
 	}
-	writePage(p.c, p.status, buf.Bytes())
+	writePage(p.c, rp.status, rp.body)
 }
 
 // writePage sends an HTML page, gzip-compressed when accepted.

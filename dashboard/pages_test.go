@@ -424,3 +424,35 @@ func TestCatalogs(t *testing.T) {
 		}
 	}
 }
+
+// TestPageCache: an anonymous viewer's page is drawn once per question and
+// served from the cache after, each response with its own nonce in the
+// header and in the page; a signed-in admin's page (it carries their CSRF
+// token) is never shared.
+func TestPageCache(t *testing.T) {
+	h := server(t, nil)
+	var bodies []string
+	for range 2 {
+		w := get(t, h, "/share?from=2012-01&to=2012-04")
+		nonce := cspNonceRE.FindStringSubmatch(w.Header().Get("Content-Security-Policy"))[1]
+		body := w.Body.String()
+		if strings.Count(body, `nonce="`+nonce+`"`) < 3 || strings.Contains(body, "imscope-nonce") {
+			t.Fatalf("the page does not carry its response's nonce %s", nonce)
+		}
+		bodies = append(bodies, strings.ReplaceAll(body, nonce, "N"))
+	}
+	if bodies[0] != bodies[1] {
+		t.Error("the cached page differs from the first")
+	}
+	if zh := get(t, h, "/share?from=2012-01&to=2012-04&lang=zh-CN").Body.String(); !strings.Contains(zh, `lang="zh-CN"`) {
+		t.Error("the language is not part of the key")
+	}
+	a, _ := adminServer(t, false)
+	_, cookies := signIn(t, a, testPassword)
+	first := csrfFieldRE.FindStringSubmatch(getWith(t, a, "/share", cookies).Body.String())
+	_, other := signIn(t, a, testPassword)
+	second := csrfFieldRE.FindStringSubmatch(getWith(t, a, "/share", other).Body.String())
+	if first == nil || second == nil || first[1] == second[1] {
+		t.Errorf("two sessions see the same CSRF token: %v %v", first, second)
+	}
+}

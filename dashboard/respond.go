@@ -31,14 +31,23 @@ func (r *response) gzipped() []byte {
 	return r.gz
 }
 
-// gzipBytes compresses b at a level of compress/gzip.
+// gzipBytes compresses b at a level of compress/gzip. Writers are pooled
+// per level: a flate writer is ~1 MB of tables, too much to make per page.
 func gzipBytes(b []byte, level int) []byte {
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, level) // a valid level: no error
-	_, _ = zw.Write(b)                        // bytes.Buffer writes do not fail
+	pool, _ := gzipPools.LoadOrStore(level, &sync.Pool{New: func() any {
+		zw, _ := gzip.NewWriterLevel(nil, level) // a valid level: no error
+		return zw
+	}})
+	zw := pool.(*sync.Pool).Get().(*gzip.Writer)
+	defer pool.(*sync.Pool).Put(zw)
+	buf := bytes.NewBuffer(make([]byte, 0, len(b)/4))
+	zw.Reset(buf)
+	_, _ = zw.Write(b) // bytes.Buffer writes do not fail
 	_ = zw.Close()
 	return buf.Bytes()
 }
+
+var gzipPools sync.Map // level → *sync.Pool of *gzip.Writer
 
 // write sends r, compressed when the client accepts gzip. Vary tells
 // shared caches that the encoding depends on Accept-Encoding.

@@ -92,8 +92,9 @@ type Dashboard struct {
 	auth        *authenticator
 	crossOrigin *http.CrossOriginProtection
 	static      *staticFiles
-	pages       []*pageDef // in navigation order, templates parsed
-	missing     *pageDef   // the 404 page
+	pages       []*pageDef            // in navigation order, templates parsed
+	rendered    *cache[*renderedPage] // anonymous viewers' pages, by question
+	missing     *pageDef              // the 404 page
 }
 
 // New builds the dashboard.
@@ -123,7 +124,8 @@ func New(opts Options) (*Dashboard, error) {
 		}
 		opts.ReportDir = dir
 	}
-	d := &Dashboard{opts: opts, api: newAPI(opts), auth: newAuthenticator(opts.Auth), crossOrigin: http.NewCrossOriginProtection()}
+	d := &Dashboard{opts: opts, api: newAPI(opts), auth: newAuthenticator(opts.Auth), crossOrigin: http.NewCrossOriginProtection(),
+		rendered: newCache[*renderedPage](opts.CacheTTL, 256, opts.Now)}
 	static, err := loadStatic()
 	if err != nil {
 		return nil, err

@@ -194,7 +194,7 @@ type loadRow struct {
 
 var (
 	rpsRE     = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
-	latencyRE = regexp.MustCompile(`(?m)^\s+(50|99)\.000%\s+([\d.]+)(us|ms|s)`)
+	latencyRE = regexp.MustCompile(`(?m)^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$`)
 	non2xxRE  = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
 )
 
