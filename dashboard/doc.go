@@ -1,5 +1,5 @@
-// Package dashboard is imscope's HTTP face: Gin routes, handlers, templates
-// and embedded static assets. Handlers stay thin — bind the request, ask
+// Package dashboard is imscope's HTTP face: Gin routes, handlers, pages,
+// templates and embedded static assets, sign-in, and the report renderer. Handlers stay thin — bind the request, ask
 // analytics or queries, render — and one place (errors.go) maps errors to
 // HTTP status.
 //
@@ -42,4 +42,23 @@
 // table instead (`table` picks it; see csv.go for the conventions, among
 // them the neutralising of spreadsheet formulas). Errors are
 // {"error": {"code", "message", "param", "request_id"}}.
+//
+// # The pages
+//
+// Pages (pages.go, page_*.go, templates/) are drawn on the server: a page
+// asks the API's own questions through api.ask — the same validation,
+// defaults and results cache, so a page, its "data" links and the API
+// never disagree — builds its charts with dashboard/charts and executes
+// its template inside the layout. Charts travel as JSON data blocks that
+// static/imscope.js hands to ECharts; the CSP lets no other script run.
+// Filters live in the URL; a submitted form is redirected to its canonical
+// URL. Anonymous viewers' pages are cached like answers, each response
+// getting its own nonce. Texts come from i18n/en.json and i18n/zh-CN.json.
+//
+// # Reports
+//
+// ReportRenderer (report_*.go) draws the same pages' sections for a
+// report's period and language into one self-contained HTML file, prints
+// it to PDF with Chromium and zips the CSV of every chart and table;
+// dashboard/report schedules, records and delivers the runs.
 package dashboard

@@ -85,8 +85,8 @@ func (p *pageCtx) alertFilters(q map[string]string) {
 		limit.Options = append(limit.Options, option{Value: n, Label: n, Selected: q[pLimit] == n})
 	}
 	p.view.Filter = append([]field{
-		{Name: pFrom, Label: p.T("filter.from"), Type: "text", Value: q[pFrom], Placeholder: "2012-06-01", Size: 20},
-		{Name: pTo, Label: p.T("filter.to"), Type: "text", Value: q[pTo], Placeholder: "2012-07-01", Size: 20},
+		{Name: pFrom, Label: p.T("filter.from"), Type: "text", Value: q[pFrom], Placeholder: "2012-06-01", Size: 20, Wide: true},
+		{Name: pTo, Label: p.T("filter.to"), Type: "text", Value: q[pTo], Placeholder: "2012-07-01", Size: 20, Wide: true},
 		limit,
 	}, p.hiddenViewFields()...)
 }

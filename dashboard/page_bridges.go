@@ -37,7 +37,7 @@ func (d *Dashboard) buildBridges(p *pageCtx) error {
 		return err
 	}
 	bd := res.(bridgesData)
-	v := bridgesView{Data: &bd, Window: fmt.Sprintf("%s – %s", q[pFrom], q[pTo])}
+	v := bridgesView{Data: &bd, Window: windowLabel(q[pFrom], q[pTo])}
 	sres, sq, err := p.ask("/bridges/series", pStep, p.values.Get(pStep))
 	p.trafficFilters(mergeQ(q, sq))
 	if ares, _, aerr := p.ask("/alerts", pFrom, "", pTo, ""); aerr != nil {
@@ -78,6 +78,17 @@ func (d *Dashboard) buildBridges(p *pageCtx) error {
 
 func res2series(r result) bridgeSeriesData { return r.(bridgeSeriesData) }
 
+// windowLabel writes a traffic window for people: 2026-11-30 09:00 –
+// 2026-12-01 09:00 UTC (the API's RFC 3339 ends, as given when unparsable).
+func windowLabel(from, to string) string {
+	f, err1 := time.Parse(time.RFC3339, from)
+	t, err2 := time.Parse(time.RFC3339, to)
+	if err1 != nil || err2 != nil {
+		return from + " – " + to
+	}
+	return f.UTC().Format("2006-01-02 15:04") + " – " + t.UTC().Format("2006-01-02 15:04") + " UTC"
+}
+
 func mergeQ(a, b map[string]string) map[string]string {
 	out := map[string]string{}
 	for k, v := range a {
@@ -101,8 +112,8 @@ func (p *pageCtx) trafficFilters(q map[string]string) {
 		step.Options = append(step.Options, option{Value: s, Label: label, Selected: s == p.values.Get(pStep)})
 	}
 	p.view.Filter = append([]field{
-		{Name: pFrom, Label: p.T("filter.from"), Type: "text", Value: q[pFrom], Placeholder: "2012-06-01T00:00:00Z", Size: 20},
-		{Name: pTo, Label: p.T("filter.to"), Type: "text", Value: q[pTo], Placeholder: "2012-06-02", Size: 20},
+		{Name: pFrom, Label: p.T("filter.from"), Type: "text", Value: q[pFrom], Placeholder: "2012-06-01T00:00:00Z", Size: 20, Wide: true},
+		{Name: pTo, Label: p.T("filter.to"), Type: "text", Value: q[pTo], Placeholder: "2012-06-02", Size: 20, Wide: true},
 		p.networksField(q[pNetworks]), step,
 	}, p.hiddenViewFields()...)
 	now := p.d.opts.Now().UTC().Truncate(time.Minute)

@@ -36,7 +36,7 @@ func (d *Dashboard) buildOverview(p *pageCtx) error {
 		last := sd.Periods[len(sd.Periods)-1]
 		if len(last.Shares) > 0 {
 			lead := last.Shares[0]
-			v.Tiles = append(v.Tiles, tile{ID: "leader", Label: p.T("tile.leader", periodLabel(timeOf(last.Period), g)), Value: p.view.Net(lead.Network) + " " + fmtPct(lead.Share),
+			v.Tiles = append(v.Tiles, tile{ID: "leader", Label: p.T("tile.leader", periodLabel(timeOf(last.Period), g)), Value: fmtPct(lead.Share), Badge: p.view.Net(lead.Network),
 				Change: fmtPoints(lead.DeltaPrev), ChangeClass: pointsClass(lead.DeltaPrev), Detail: p.T("tile.vs_prev"), URL: link("/share")})
 		}
 		v.Trend = p.card(charts.StackedShare(p.meta("overview-trend", "chart.share_trend", p.windowSubtitle(q)), p.periodLabels(sd.Periods, g), p.shareSeries(sd.Periods)), 12, p.dataLinks("/share", q, "shares"))
@@ -96,9 +96,12 @@ func (d *Dashboard) buildOverview(p *pageCtx) error {
 			}
 		}
 		t := tile{ID: "alerts", Label: p.T("tile.alerts"), Value: fmt.Sprint(firing), Detail: p.T("tile.alerts_detail", len(ad.States)), URL: link("/alerts")}
-		if firing > 0 {
+		switch {
+		case len(ad.States) == 0:
+			t.Detail = p.T("tile.alerts_none")
+		case firing > 0:
 			t.Badge, t.BadgeKind = p.T("alert.firing"), "bad"
-		} else {
+		default:
 			t.Badge, t.BadgeKind = p.T("alert.ok"), "good"
 		}
 		v.Tiles = append(v.Tiles, t)

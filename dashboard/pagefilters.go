@@ -16,6 +16,7 @@ type field struct {
 	Value, Placeholder string
 	Pattern            string
 	Size               int
+	Wide               bool // room for an RFC 3339 time
 	Options            []option
 }
 

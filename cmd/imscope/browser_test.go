@@ -383,6 +383,35 @@ func TestBrowser(t *testing.T) {
 		check(t, "language and theme")
 	})
 
+	t.Run("phone", func(t *testing.T) {
+		// A phone's width: nothing may be wider than the screen but the
+		// tables, which scroll inside their cards.
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2))); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = chromedp.Do(ctx, chromedp.EmulateReset()) }()
+		for _, path := range []string{"/", "/share", "/bridges"} {
+			if err := chromedp.Do(ctx, chromedp.Navigate(base+path), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, ctx, `document.querySelectorAll("[data-chart]:not([data-drawn])").length === 0`)
+			wide, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("body *")).filter(el =>
+  el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest(".table-wrap, .nav, .tooltip") && getComputedStyle(el).position !== "fixed").map(el => el.tagName + "." + el.className).slice(0, 5)`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(wide) > 0 {
+				t.Errorf("%s at 390 px: wider than the screen: %v", path, wide)
+			}
+			if path == "/share" {
+				if shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+					_ = os.WriteFile(filepath.Join(shots, "share-phone.png"), shot, 0o644)
+				}
+			}
+		}
+		check(t, "phone")
+	})
+
 	t.Run("report", func(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/reports/monthly/run", nil)
 		req.Header.Set("Authorization", "Bearer "+token)

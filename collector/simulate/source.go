@@ -154,8 +154,10 @@ func (s *Source) Collect(ctx context.Context, emit collector.Emit) error {
 		return nil
 	}
 	if now.Sub(from) > maxCatchUp {
-		s.log.Warn("live demo skips minutes older than the catch-up limit",
-			"skipped_from", from, "skipped_to", now.Add(-maxCatchUp), "limit", maxCatchUp)
+		// Expected on a first start (the cursor is the end of the history)
+		// and after a long pause; the minutes before the limit stay empty.
+		s.log.Info("live demo starts at the catch-up limit",
+			"from", now.Add(-maxCatchUp), "limit", maxCatchUp, "skipped_from", from)
 		from = now.Add(-maxCatchUp)
 	}
 	if from.Before(s.m.end) {
