@@ -46,6 +46,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzReadCSV -fuzztime $(FUZZTIME) ./collector/csvimport
 	$(GO) test -run '^$$' -fuzz FuzzMapJSON -fuzztime $(FUZZTIME) ./collector/jsonapi
 	$(GO) test -run '^$$' -fuzz FuzzDecodeCheckpoints -fuzztime $(FUZZTIME) ./collector/checkpoints
+	$(GO) test -run '^$$' -fuzz FuzzQuery -fuzztime $(FUZZTIME) ./dashboard
+	$(GO) test -run '^$$' -fuzz FuzzParseMatcher -fuzztime $(FUZZTIME) ./dashboard/alerting
+	$(GO) test -run '^$$' -fuzz FuzzParsePeriod -fuzztime $(FUZZTIME) ./dashboard/report
+	$(GO) test -run '^$$' -fuzz FuzzParseSchedule -fuzztime $(FUZZTIME) ./dashboard/report
 
 lint:
 	gofmt -l . | (! grep .)

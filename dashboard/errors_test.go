@@ -53,6 +53,7 @@ func TestBadParameters(t *testing.T) {
 		{"unknown table", "/api/v1/share?format=csv&table=nope", "table"},
 		{"unknown parameter", "/api/v1/share?metrc=messages", "metrc"},
 		{"parameter twice", "/api/v1/share?metric=messages&metric=sessions", "metric"},
+		{"parameter without a name", "/api/v1/share?=messages", "=messages"},
 		{"shared parameter checked everywhere", "/api/v1/networks?from=banana", "from"},
 		{"segment with control character", "/api/v1/share?segment=%01", "segment"},
 		{"merge missing", "/api/v1/scenario/merge", "merge"},

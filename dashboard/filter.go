@@ -68,6 +68,9 @@ func parseQuery(raw string) (url.Values, error) {
 		if err != nil {
 			return nil, invalid(k, "the parameter name is not valid URL encoding")
 		}
+		if key == "" { // "=x": the pair as written is all there is to name
+			return nil, invalid(pair, "has no parameter name; write name=value")
+		}
 		if strings.Contains(pair, ";") {
 			return nil, invalid(key, "contains ';'; separate parameters with '&' and encode ';' as %3B")
 		}
