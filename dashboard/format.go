@@ -25,7 +25,6 @@ var templateFuncs = template.FuncMap{
 	"day":         fmtDay,
 	"secs":        fmtSeconds,
 	"deref":       deref,
-	"has":         func(v any) bool { return v != nil && !isNilPtr(v) },
 	"bandClass":   bandClass,
 	"statusClass": statusClass,
 	"alertRows":   func(v *view, ev []alertEventJSON) alertRowsView { return alertRowsView{V: v, Events: ev} },
@@ -201,12 +200,12 @@ func fmtWhen(v any) string {
 func fmtDay(v any) string {
 	switch x := v.(type) {
 	case day:
-		return time.Time(x).Format(time.DateOnly)
+		return x.String()
 	case *day:
 		if x == nil {
 			return missing
 		}
-		return time.Time(*x).Format(time.DateOnly)
+		return x.String()
 	case time.Time:
 		return x.Format(time.DateOnly)
 	}
@@ -245,22 +244,6 @@ func deref(v any) any {
 		}
 	}
 	return nil
-}
-
-func isNilPtr(v any) bool {
-	switch x := v.(type) {
-	case *float64:
-		return x == nil
-	case *uint64:
-		return x == nil
-	case *int64:
-		return x == nil
-	case *bool:
-		return x == nil
-	case *time.Time:
-		return x == nil
-	}
-	return false
 }
 
 // statusClass colours a collector run's status.

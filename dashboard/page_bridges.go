@@ -3,6 +3,7 @@ package dashboard
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -39,7 +40,9 @@ func (d *Dashboard) buildBridges(p *pageCtx) error {
 	bd := res.(bridgesData)
 	v := bridgesView{Data: &bd, Window: windowLabel(q[pFrom], q[pTo])}
 	sres, sq, err := p.ask("/bridges/series", pStep, p.values.Get(pStep))
-	p.trafficFilters(mergeQ(q, sq))
+	fq := maps.Clone(q)
+	maps.Copy(fq, sq)
+	p.trafficFilters(fq)
 	if ares, _, aerr := p.ask("/alerts", pFrom, "", pTo, ""); aerr != nil {
 		p.fail(aerr)
 	} else {
@@ -56,16 +59,12 @@ func (d *Dashboard) buildBridges(p *pageCtx) error {
 		p.view.Content = v
 		return err
 	}
-	var failures uint64
-	for _, r := range bd.Routes {
-		failures += r.Failures
-	}
-	v.FailureRatio = ptr(float64(failures) / float64(bd.Messages))
+	v.FailureRatio = bd.failureRatio()
 	links := p.dataLinks("/bridges", q, "routes", "bridges")
 	v.Graph = p.card(p.bridgeGraph(bd, v.Window), 12, links)
 	if err != nil {
 		p.fail(err)
-	} else if sd := res2series(sres); len(sd.Points) > 0 {
+	} else if sd := sres.(bridgeSeriesData); len(sd.Points) > 0 {
 		slinks := p.dataLinks("/bridges/series", sq, "points")
 		x, rate, fail, p95 := p.routeSeries(sd)
 		v.Rate = p.card(charts.Lines(p.meta("route-rate", "chart.route_rate", v.Window), x, rate, charts.Rate), 12, slinks)
@@ -76,8 +75,6 @@ func (d *Dashboard) buildBridges(p *pageCtx) error {
 	return nil
 }
 
-func res2series(r result) bridgeSeriesData { return r.(bridgeSeriesData) }
-
 // windowLabel writes a traffic window for people: 2026-11-30 09:00 –
 // 2026-12-01 09:00 UTC (the API's RFC 3339 ends, as given when unparsable).
 func windowLabel(from, to string) string {
@@ -87,17 +84,6 @@ func windowLabel(from, to string) string {
 		return from + " – " + to
 	}
 	return f.UTC().Format("2006-01-02 15:04") + " – " + t.UTC().Format("2006-01-02 15:04") + " UTC"
-}
-
-func mergeQ(a, b map[string]string) map[string]string {
-	out := map[string]string{}
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
-	}
-	return out
 }
 
 // trafficFilters is the Bridges filter bar: the window (dates or RFC 3339
@@ -133,32 +119,14 @@ func (p *pageCtx) trafficFilters(q map[string]string) {
 // users, from the latest usage figures), an edge per linked pair (width ∝
 // messages both ways, colour by failure ratio).
 func (p *pageCtx) bridgeGraph(bd bridgesData, window string) charts.Chart {
-	type edge struct {
-		a, b               string
-		messages, failures uint64
-		bridges            []string
-	}
-	edges := map[[2]string]*edge{}
-	var order [][2]string
+	pairs := linkTraffics(bd.Routes)
 	nets := map[string]bool{}
-	for _, r := range bd.Routes {
-		k := [2]string{min(r.FromNetwork, r.ToNetwork), max(r.FromNetwork, r.ToNetwork)}
-		e := edges[k]
-		if e == nil {
-			e = &edge{a: k[0], b: k[1]}
-			edges[k] = e
-			order = append(order, k)
-		}
-		e.messages += r.Messages
-		e.failures += r.Failures
-		if !slices.Contains(e.bridges, r.Bridge) {
-			e.bridges = append(e.bridges, r.Bridge)
-		}
-		nets[r.FromNetwork], nets[r.ToNetwork] = true, true
+	for _, l := range pairs {
+		nets[l.A], nets[l.B] = true, true
 	}
 	users := p.latestUsers()
 	var nodes []charts.Node
-	for i, id := range sortedKeys(nets) {
+	for i, id := range slices.Sorted(maps.Keys(nets)) {
 		color := p.netColor(id)
 		if color == "" {
 			color = charts.Palette[i%len(charts.Palette)]
@@ -167,13 +135,59 @@ func (p *pageCtx) bridgeGraph(bd bridgesData, window string) charts.Chart {
 	}
 	slices.SortStableFunc(nodes, func(a, b charts.Node) int { return cmp.Compare(b.Value, a.Value) })
 	var links []charts.Link
-	for _, k := range order {
-		e := edges[k]
-		ratio := float64(e.failures) / float64(max(e.messages, 1))
-		links = append(links, charts.Link{Source: e.a, Target: e.b, Value: float64(e.messages), Color: healthColor(ratio),
-			Label: p.T("bridges.edge", fmt.Sprint(e.bridges), fmtRatio(ratio))})
+	for _, l := range pairs {
+		ratio := l.failureRatio()
+		links = append(links, charts.Link{Source: l.A, Target: l.B, Value: float64(l.Messages), Color: healthColor(ratio),
+			Label: p.T("bridges.edge", fmt.Sprint(l.Bridges), fmtRatio(ratio))})
 	}
 	return charts.Graph(p.meta("bridge-graph", "chart.bridge_graph", window), nodes, links)
+}
+
+// linkTraffic is the traffic between two networks: both directions and
+// every bridge between them together.
+type linkTraffic struct {
+	A, B               string
+	Bridges            []string
+	Messages, Failures uint64
+}
+
+func (l *linkTraffic) failureRatio() float64 {
+	return float64(l.Failures) / float64(max(l.Messages, 1))
+}
+
+// linkTraffics groups routes by their pair of networks, in the order the
+// pairs first appear (routes come busiest first).
+func linkTraffics(routes []routeJSON) []*linkTraffic {
+	byPair := map[[2]string]*linkTraffic{}
+	var out []*linkTraffic
+	for _, r := range routes {
+		k := [2]string{min(r.FromNetwork, r.ToNetwork), max(r.FromNetwork, r.ToNetwork)}
+		l := byPair[k]
+		if l == nil {
+			l = &linkTraffic{A: k[0], B: k[1]}
+			byPair[k] = l
+			out = append(out, l)
+		}
+		l.Messages += r.Messages
+		l.Failures += r.Failures
+		if !slices.Contains(l.Bridges, r.Bridge) {
+			l.Bridges = append(l.Bridges, r.Bridge)
+		}
+	}
+	return out
+}
+
+// failureRatio is every route's failures over every route's messages; nil
+// without traffic.
+func (d bridgesData) failureRatio() *float64 {
+	if d.Messages == 0 {
+		return nil
+	}
+	var failures uint64
+	for _, r := range d.Routes {
+		failures += r.Failures
+	}
+	return ptr(float64(failures) / float64(d.Messages))
 }
 
 // healthColor is the edge colour of a failure ratio (the badges' scale).

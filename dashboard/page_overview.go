@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"fmt"
-	"net/url"
 	"time"
 
 	"github.com/imscope/imscope"
@@ -74,13 +73,9 @@ func (d *Dashboard) buildOverview(p *pageCtx) error {
 		if bd.Messages == 0 {
 			t.Detail = p.T("tile.traffic_none")
 		} else {
-			var failures uint64
-			for _, r := range bd.Routes {
-				failures += r.Failures
-			}
-			ratio := float64(failures) / float64(bd.Messages)
+			ratio := bd.failureRatio()
 			t.Detail = p.T("tile.traffic_detail", fmtRate(float64(bd.Messages)/bd.Seconds))
-			t.Badge, t.BadgeKind = p.T("tile.failures", fmtRatio(ratio)), healthClass(&ratio)
+			t.Badge, t.BadgeKind = p.T("tile.failures", fmtRatio(ratio)), healthClass(ratio)
 		}
 		v.Tiles = append(v.Tiles, t)
 		v.Routes = bd.Routes[:min(5, len(bd.Routes))]
@@ -127,17 +122,6 @@ func (d *Dashboard) buildOverview(p *pageCtx) error {
 	}
 	p.view.Content = v
 	return nil
-}
-
-// carried is the page's filter parameters, for links to other pages.
-func (p *pageCtx) carried() url.Values {
-	out := url.Values{}
-	for _, k := range filterParams {
-		if s := p.values.Get(k); s != "" {
-			out[k] = []string{s}
-		}
-	}
-	return out
 }
 
 // healthClass colours a failure ratio: under 1% good, under 5% warn.

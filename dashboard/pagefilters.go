@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -108,19 +109,10 @@ func (p *pageCtx) networksField(current string) field {
 		f.Options = append(f.Options, option{Value: n.ID, Label: n.Name(p.view.Lang), Color: n.Color, Selected: selected[n.ID]})
 		delete(selected, n.ID)
 	}
-	for _, id := range sortedKeys(selected) {
+	for _, id := range slices.Sorted(maps.Keys(selected)) {
 		f.Options = append(f.Options, option{Value: id, Label: id, Selected: true})
 	}
 	return f
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // usagePresets are one-click windows ending where the data ends: the last

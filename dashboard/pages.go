@@ -372,12 +372,7 @@ func (p *pageCtx) remember(name, given, chosen string) {
 // navigation builds the header: pages (carrying the filter), languages and
 // themes (the current URL with one parameter changed).
 func (p *pageCtx) navigation() {
-	carry := url.Values{}
-	for _, k := range filterParams {
-		if v := p.values.Get(k); v != "" {
-			carry.Set(k, v)
-		}
-	}
+	carry := p.carried()
 	for _, def := range p.d.pages {
 		if def.nav {
 			p.view.Nav = append(p.view.Nav, navLink{Label: p.T("nav." + def.name), URL: def.path + query(carry), Current: def.name == p.def.name})
@@ -389,6 +384,17 @@ func (p *pageCtx) navigation() {
 	for _, t := range themes {
 		p.view.Themes = append(p.view.Themes, navLink{Label: p.T("theme." + t), URL: p.with(pTheme, t), Current: t == p.view.Theme, Value: t})
 	}
+}
+
+// carried is the page's filter parameters, for links to other pages.
+func (p *pageCtx) carried() url.Values {
+	out := url.Values{}
+	for _, k := range filterParams {
+		if s := p.values.Get(k); s != "" {
+			out[k] = []string{s}
+		}
+	}
+	return out
 }
 
 // with is the current page's URL with one parameter set ("" removes it).
@@ -519,7 +525,6 @@ type card struct {
 	Nonce     string
 	Links     []navLink
 	DataLabel string
-	Note      string
 	Span      int
 	Empty     *emptyState
 }
@@ -540,11 +545,6 @@ func (p *pageCtx) card(ch charts.Chart, span int, links []navLink) *card {
 	}
 	c.JSON = j
 	return c
-}
-
-// emptyCard is a card with nothing to draw and what to do about it.
-func (p *pageCtx) emptyCard(span int, titleKey, hintKey string, links []navLink) *card {
-	return &card{Span: span, Links: links, DataLabel: p.T("data"), Empty: &emptyState{Title: p.T(titleKey), Hint: p.T(hintKey)}}
 }
 
 // meta is a chart's title, subtitle and captions.

@@ -68,8 +68,7 @@ func (r *ReportRenderer) zip(ctx context.Context, def report.Definition, p repor
 		if _, err := w.Write(body); err != nil {
 			return nil, err
 		}
-		section, _, _ := cutSection(e.File)
-		m.Files = append(m.Files, manifestEntry{File: e.File, Section: section, Endpoint: e.Endpoint, Query: e.Query, Table: spec.Name, Rows: len(rows), Columns: spec.Columns})
+		m.Files = append(m.Files, manifestEntry{File: e.File, Section: e.Section, Endpoint: e.Endpoint, Query: e.Query, Table: spec.Name, Rows: len(rows), Columns: spec.Columns})
 	}
 	w, err := zw.Create("manifest.json")
 	if err != nil {
@@ -84,16 +83,6 @@ func (r *ReportRenderer) zip(ctx context.Context, def report.Definition, p repor
 		return nil, fmt.Errorf("report %s: cannot write the ZIP: %w", def.Name, err)
 	}
 	return buf.Bytes(), nil
-}
-
-// cutSection splits "share-share-shares.csv" at its section prefix.
-func cutSection(file string) (section, rest string, ok bool) {
-	for i := range file {
-		if file[i] == '-' {
-			return file[:i], file[i+1:], true
-		}
-	}
-	return "", file, false
 }
 
 // table returns the endpoint's CSV table of that name.

@@ -58,6 +58,7 @@ type reportRun struct {
 // chart or table, as normalised.
 type export struct {
 	File     string
+	Section  string
 	Endpoint string
 	Query    map[string]string
 	Table    string
@@ -159,10 +160,7 @@ func sectionParams(pc *pageCtx, s report.Section, def report.Definition, p repor
 	date := func(t time.Time) string { return t.Format(time.DateOnly) }
 	switch s {
 	case report.SectionShare, report.SectionConcentration:
-		from := p.Current.From
-		for range 11 {
-			from = periodsBack(def.Granularity, from, 1)
-		}
+		from := periodsBack(def.Granularity, p.Current.From, 11)
 		return map[string]string{pFrom: date(from), pTo: date(p.Current.To), pGranularity: string(def.Granularity)}
 	case report.SectionBridges, report.SectionAlerts:
 		return map[string]string{pFrom: p.Current.From.UTC().Format(time.RFC3339), pTo: p.Current.To.UTC().Format(time.RFC3339), pRefresh: "off"}
@@ -194,7 +192,7 @@ func (run *reportRun) exportLinks(path string, q map[string]string, tables []str
 	var out []navLink
 	for _, t := range tables {
 		name := strings.ReplaceAll(strings.Trim(path, "/"), "/", "-")
-		e := export{Endpoint: apiPrefix + path, Query: q, Table: t, File: run.section + "-" + name + "-" + t + ".csv"}
+		e := export{Endpoint: apiPrefix + path, Query: q, Table: t, Section: run.section, File: run.section + "-" + name + "-" + t + ".csv"}
 		i := slices.IndexFunc(run.exports, func(x export) bool { return x.File == e.File })
 		if i < 0 {
 			run.exports = append(run.exports, e)

@@ -118,30 +118,16 @@ func (f *reportFacts) collect(s report.Section, content any) {
 }
 
 func busiestPair(routes []routeJSON) *topRoute {
-	pairs := map[[2]string]*topRoute{}
-	var failures = map[[2]string]uint64{}
-	var best *topRoute
-	for _, r := range routes {
-		k := [2]string{min(r.FromNetwork, r.ToNetwork), max(r.FromNetwork, r.ToNetwork)}
-		t := pairs[k]
-		if t == nil {
-			t = &topRoute{A: k[0], B: k[1]}
-			pairs[k] = t
-		}
-		t.Messages += r.Messages
-		failures[k] += r.Failures
-		if !strings.Contains(strings.Join(t.Bridges, "\x00"), r.Bridge) {
-			t.Bridges = append(t.Bridges, r.Bridge)
-		}
-		if best == nil || t.Messages > best.Messages {
-			best = t
+	var best *linkTraffic
+	for _, l := range linkTraffics(routes) {
+		if best == nil || l.Messages > best.Messages {
+			best = l
 		}
 	}
 	if best == nil || best.Messages == 0 {
 		return nil
 	}
-	best.FailureRatio = float64(failures[[2]string{best.A, best.B}]) / float64(best.Messages)
-	return best
+	return &topRoute{A: best.A, B: best.B, Bridges: best.Bridges, Messages: best.Messages, FailureRatio: best.failureRatio()}
 }
 
 // summary writes the facts as sentences in lang, one per section that had
