@@ -204,3 +204,39 @@ func testInsertToken(t *testing.T, e queries.Engine) {
 		t.Fatalf("three sends, two tokens: %d rows, %d in the daily rollup, %d in the monthly; want 4 of each", n, rolled, monthly)
 	}
 }
+
+// testBridgeLatencyExact: a route's latency sum is the exact sum of its
+// samples whatever parts and merges it is spread over. (A Float64 sum
+// depended on the order ClickHouse's threads added the terms in, so the
+// same question could get two answers a few ulps apart.)
+func testBridgeLatencyExact(t *testing.T, e queries.Engine) {
+	ctx := context.Background()
+	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2012, 6, 1, 0, 0, 0, 0, time.UTC)
+	var micros uint64 // 30 × 0.1 s: 3 s, where adding up floats gives 3.0000000000000013
+	for i := range 30 { // one insert each: thirty parts to add up
+		s := imscope.BridgeSample{TS: start.Add(time.Duration(i) * time.Minute), Source: "t", Bridge: "b", FromNetwork: "qq", ToNetwork: "msn",
+			Messages: 3, Latency: map[uint64]uint64{100_000: 3}, LatencySum: 0.1}
+		micros += 100_000
+		if err := queries.InsertBridgeSamples(ctx, e, []imscope.BridgeSample{s}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := float64(micros) / 1e6
+	sum := func() float64 {
+		got, err := queries.BridgeRoutes(ctx, e, start, start.Add(time.Hour), time.Hour)
+		if err != nil || len(got) != 1 {
+			t.Fatalf("%d routes, %v", len(got), err)
+		}
+		return got[0].LatencySum
+	}
+	if got := sum(); got != want {
+		t.Fatalf("latency sum %.17g over 30 parts, want exactly %.17g", got, want)
+	}
+	mustExec(t, e, "OPTIMIZE TABLE bridge_traffic_1m FINAL")
+	if got := sum(); got != want {
+		t.Fatalf("latency sum %.17g after merging, want exactly %.17g", got, want)
+	}
+}

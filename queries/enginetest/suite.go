@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("InsertRejectsBadRow", func(t *testing.T) { testInsertRejectsBadRow(t, fresh(t)) })
 	t.Run("InsertToken", func(t *testing.T) { testInsertToken(t, fresh(t)) })
 	t.Run("RollupMatchesRaw", func(t *testing.T) { testRollupMatchesRaw(t, fresh(t)) })
+	t.Run("BridgeLatencyExact", func(t *testing.T) { testBridgeLatencyExact(t, fresh(t)) })
 	t.Run("MarketReports", func(t *testing.T) { testMarketReports(t, fresh(t)) })
 	t.Run("PanelDerived", func(t *testing.T) { testPanelDerived(t, fresh(t)) })
 	t.Run("PanelManyNetworks", func(t *testing.T) { testPanelManyNetworks(t, fresh(t)) })

@@ -11,7 +11,7 @@ SELECT
     sum(failures)        AS failures,
     sum(bytes)           AS bytes,
     sumMapMerge(latency) AS latency,
-    sum(latency_sum)     AS latency_sum
+    toFloat64(sum(latency_sum)) AS latency_sum
 FROM bridge_traffic_1m
 WHERE minute >= {from:DateTime64(3, 'UTC')}
   AND minute < {to:DateTime64(3, 'UTC')}
