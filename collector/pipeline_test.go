@@ -32,10 +32,19 @@ type outage struct {
 }
 
 func (o *outage) Insert(ctx context.Context, table string, cols ...string) (queries.Batch, error) {
-	if o.down.Load() && (o.tables == nil || o.tables[table]) {
+	if o.down.Load() && (o.tables == nil || o.tables[stagedFor(table)]) {
 		return nil, errors.New("dial tcp 127.0.0.1:9000: connect: connection refused")
 	}
 	return o.Engine.Insert(ctx, table, cols...)
+}
+
+// stagedFor is the table a staging table (imscope_stage_TABLE_SUFFIX) is
+// for: rows reach a table through its staging table (queries.Store).
+func stagedFor(table string) string {
+	if rest, ok := strings.CutPrefix(table, "imscope_stage_"); ok {
+		return rest[:strings.LastIndexByte(rest, '_')]
+	}
+	return table
 }
 
 func count(t *testing.T, e queries.Engine, query string) uint64 {
@@ -144,8 +153,7 @@ func TestWriterDropIsCountedNotSilent(t *testing.T) {
 	m := collector.NewMetrics(nil)
 	w := collector.NewWriter(e, collector.WriterOptions{Spool: spool, Metrics: m})
 	e.down.Store(true)
-	_ = w.Add(context.Background(), batch(0, 5))
-	err = w.Flush(context.Background())
+	err = w.Add(context.Background(), batch(0, 5))
 	if !errors.Is(err, collector.ErrSpoolFull) || !strings.Contains(err.Error(), "dropped 10 rows") {
 		t.Fatalf("flush with a full spool: %v", err)
 	}
@@ -200,6 +208,18 @@ func TestRunnerRecordsRuns(t *testing.T) {
 	}
 	if len(runs) != 2 || runs[0].Collector != "import" || runs[0].Status != "partial" || len(runs[0].Warnings) != 1 || runs[1].Status != "error" || !runs[1].LastOK.IsZero() || runs[0].LastOK.IsZero() {
 		t.Fatalf("recorded runs %+v", runs)
+	}
+	if runs[0].Rows != 6 || runs[0].Stored != 6 || runs[0].Existing != 0 {
+		t.Fatalf("the import's run: %d rows read, %d stored, %d already stored; want 6, 6, 0", runs[0].Rows, runs[0].Stored, runs[0].Existing)
+	}
+	// The next good run's record carries no error: the failed run's is not
+	// shown beside status ok.
+	if run := r.Run(ctx, collector.Collector{Name: "stuck", Kind: "openmetrics", Source: &source{batches: []collector.Batch{batch(20, 1)}}}); run.Status != "ok" {
+		t.Fatalf("good run %+v", run)
+	}
+	runs, err = queries.LatestCollectorRuns(ctx, e)
+	if err != nil || len(runs) != 2 || runs[1].Status != "ok" || runs[1].Error != "" {
+		t.Fatalf("after a good run: %+v, %v; want status ok and no error", runs, err)
 	}
 }
 
@@ -284,7 +304,7 @@ type refusing struct {
 }
 
 func (r *refusing) Insert(ctx context.Context, table string, cols ...string) (queries.Batch, error) {
-	if r.on.Load() && table == r.table {
+	if r.on.Load() && stagedFor(table) == r.table {
 		return nil, &queries.Error{Code: 53, Message: "Code: 53. DB::Exception: Type mismatch. (TYPE_MISMATCH)"}
 	}
 	return r.Engine.Insert(ctx, table, cols...)
@@ -331,21 +351,70 @@ func TestSpoolRejectedBatchDoesNotBlock(t *testing.T) {
 	}
 }
 
-// TestIdenticalChunksBothLand: two identical chunks in one run are both
-// stored (a file may repeat itself), while running the same collector again
-// over the same input stores nothing more.
-func TestIdenticalChunksBothLand(t *testing.T) {
+// TestRepeatedRowsLandOnce: a row is stored once by its key, so a file that
+// repeats itself stores each row once (and says so, as a warning that does
+// not make the run partial), and running the same collector again over the
+// same input stores nothing more and says the rows were stored already.
+func TestRepeatedRowsLandOnce(t *testing.T) {
 	e := openEngine(t, "identical_chunks")
 	r := collector.NewRunner(e, collector.NewWriter(e, collector.WriterOptions{FlushRows: 10}), nil, nil)
 	chunk := collector.Batch{Samples: batch(0, 10).Samples}
 	c := collector.Collector{Name: "file", Kind: "csv", Source: &source{batches: []collector.Batch{chunk, chunk}}}
-	for range 2 {
-		if run := r.Run(context.Background(), c); run.Status != "ok" {
-			t.Fatalf("run %+v", run)
-		}
+	first := r.Run(context.Background(), c)
+	if first.Status != "ok" || first.Stored != 10 || first.Outcome.Existing != 10 || first.Notices != 0 {
+		t.Fatalf("first run %+v: want ok, 10 stored, the second chunk's 10 already stored", first)
 	}
-	if n := count(t, e, "SELECT count() FROM usage_samples"); n != 20 {
-		t.Fatalf("%d samples, want 20: both chunks of the first run, nothing from the second", n)
+	again := r.Run(context.Background(), c)
+	if again.Status != "ok" || again.Stored != 0 || again.Existing != 20 || again.Rows != 20 {
+		t.Fatalf("second run %+v: want ok, 20 rows read, none stored, 20 already stored", again)
+	}
+	if n := count(t, e, "SELECT count() FROM usage_samples"); n != 10 {
+		t.Fatalf("%d samples, want 10: each key once", n)
+	}
+	// Repeated within one store: stored once, with a warning naming the line.
+	rows := batch(20, 2)
+	twice := collector.Batch{Samples: append(rows.Samples, rows.Samples[0]), Where: "usage.csv", Lines: []int{2, 3, 4}}
+	run := r.Run(context.Background(), collector.Collector{Name: "file2", Kind: "csv", Source: &source{batches: []collector.Batch{twice}}})
+	if run.Status != "ok" || run.Stored != 2 || run.Notices != 1 || len(run.Warnings) != 1 || !strings.HasPrefix(run.Warnings[0], "usage.csv:4: warning: repeats line 2") {
+		t.Fatalf("a repeated row: %+v", run)
+	}
+}
+
+// TestGrowingFileAndConflicts: a collector reading a file that grew stores
+// only the new rows; a row whose key is stored with another value is a
+// conflict reported at its line and not stored, and the stored value stays.
+func TestGrowingFileAndConflicts(t *testing.T) {
+	e := openEngine(t, "growing")
+	r := collector.NewRunner(e, collector.NewWriter(e, collector.WriterOptions{}), nil, nil)
+	file := func(rows int, change float64) *source {
+		b := batch(0, rows)
+		b.Bridges = nil
+		b.Samples[0].Value += change
+		b.Where = "feed.csv"
+		for i := range rows {
+			b.Lines = append(b.Lines, i+2)
+		}
+		return &source{batches: []collector.Batch{b}}
+	}
+	c := collector.Collector{Name: "feed", Kind: "csv", Source: file(2, 0)}
+	if run := r.Run(context.Background(), c); run.Stored != 2 {
+		t.Fatalf("first run stored %d, want 2", run.Stored)
+	}
+	c.Source = file(3, 0)
+	if run := r.Run(context.Background(), c); run.Status != "ok" || run.Stored != 1 || run.Existing != 2 {
+		t.Fatalf("the grown file: %+v; want 1 stored, 2 already stored", run)
+	}
+	c.Source = file(3, 100)
+	run := r.Run(context.Background(), c)
+	if run.Status != "partial" || run.Stored != 0 || run.Conflicts != 1 || run.Problems != 1 ||
+		!strings.HasPrefix(run.Warnings[0], "feed.csv:2: ") || !strings.Contains(run.Warnings[0], "is stored with value 0; this row has value 100: not stored") {
+		t.Fatalf("a changed value: %+v", run)
+	}
+	if n := count(t, e, "SELECT count() FROM usage_samples"); n != 3 {
+		t.Fatalf("%d samples, want 3", n)
+	}
+	if n := count(t, e, "SELECT toUInt64(sum(value)) FROM usage_samples"); n != 3 {
+		t.Fatalf("values sum to %d, want 0+1+2", n)
 	}
 }
 

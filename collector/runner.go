@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync"
 	"time"
 
@@ -28,7 +27,35 @@ const maxWarnings = 20
 // Run is the outcome of one collector run.
 type Run struct {
 	queries.CollectorRun
-	Problems int // all problems met; Warnings holds the first maxWarnings
+	Problems int // all problems met (warnings aside); Warnings holds the first maxWarnings of both
+	Notices  int // warnings met: worth telling, nothing lost
+	// Outcome says what became of the rows read (Rows): stored, already
+	// stored, in conflict...
+	Outcome Outcome
+}
+
+// report counts and lists problems met while collecting or storing.
+func (run *Run) report(problems []Problem) {
+	for _, p := range problems {
+		if p.Warning {
+			run.Notices++
+		} else {
+			run.Problems++
+		}
+		if len(run.Warnings) < maxWarnings {
+			run.Warnings = append(run.Warnings, p.Error())
+		}
+	}
+}
+
+// count adds what a store did to the run.
+func (run *Run) count(o Outcome) {
+	run.report(o.Problems)
+	run.Problems += o.Omitted
+	run.Outcome.Add(Outcome{Rows: o.Rows, New: o.New, Replaced: o.Replaced, Existing: o.Existing, Repeated: o.Repeated, Conflicts: o.Conflicts, Refused: o.Refused, Spooled: o.Spooled})
+	run.Stored = uint64(run.Outcome.Stored())
+	run.Existing = uint64(run.Outcome.Existing + run.Outcome.Repeated)
+	run.Conflicts = uint64(run.Outcome.Conflicts)
 }
 
 // Runner runs collectors once: through the Writer, bounded by a timeout, and
@@ -75,27 +102,29 @@ func (r *Runner) Run(ctx context.Context, c Collector) Run {
 	run := Run{CollectorRun: queries.CollectorRun{RunID: newRunID(), Collector: c.Name, Kind: c.Kind, Target: c.Target, StartedAt: start}}
 	cctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
-	seq := 0
+	var pending runBuffer
+	store := func(ctx context.Context) error {
+		o, err := r.writer.Store(ctx, pending.take())
+		run.count(o)
+		return err
+	}
 	emit := func(ctx context.Context, b Batch) error {
-		// The batch's place in the run goes into its deduplication token:
-		// two identical chunks of one file are both stored, while the same
-		// file collected again (same collector, same places) is not.
-		seq++
-		b.Nonce += c.Name + "#" + strconv.Itoa(seq) + ";"
-		for _, p := range b.Problems {
-			run.Problems++
-			if len(run.Warnings) < maxWarnings {
-				run.Warnings = append(run.Warnings, p.Error())
-			}
-		}
+		run.report(b.Problems)
 		run.Rows += uint64(b.Rows())
-		return r.writer.Add(ctx, b)
+		pending.add(b)
+		if pending.b.Rows() < r.writer.flushRows {
+			return nil
+		}
+		return store(ctx)
 	}
 	err := c.Source.Collect(cctx, emit)
 	if cctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
 		err = fmt.Errorf("timed out after %s: %w", c.Timeout, err)
 	}
-	// Flush with the parent context, so rows collected before a timeout are kept.
+	// Store with the parent context, so rows collected before a timeout are kept.
+	if serr := store(ctx); serr != nil && err == nil {
+		err = serr
+	}
 	if ferr := r.writer.Flush(ctx); ferr != nil && err == nil {
 		err = ferr
 	}
@@ -116,7 +145,7 @@ func (r *Runner) Run(ctx context.Context, c Collector) Run {
 	r.metrics.Scrapes.WithLabelValues(c.Name, run.Status).Inc()
 	r.metrics.Problems.WithLabelValues(c.Name).Add(float64(run.Problems))
 	r.metrics.RunSeconds.WithLabelValues(c.Name).Observe(run.Duration.Seconds())
-	log := r.log.With("collector", c.Name, "kind", c.Kind, "rows", run.Rows, "problems", run.Problems, "duration", run.Duration)
+	log := r.log.With("collector", c.Name, "kind", c.Kind, "rows", run.Rows, "stored", run.Stored, "problems", run.Problems, "duration", run.Duration)
 	switch run.Status {
 	case "error":
 		log.Warn("collector run failed", "err", err)

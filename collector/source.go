@@ -16,13 +16,13 @@ type Batch struct {
 	Reports  []imscope.MarketReport
 	States   []imscope.BridgeState
 	Problems []Problem
-	// Nonce tells this batch apart from an earlier one with identical rows.
-	// The pipeline deduplicates batches by their rows, so that re-running an
-	// import or replaying the spool never counts twice; a source whose rows
-	// can legitimately repeat (a push receiver handing over two identical
-	// late rows) sets a fresh random Nonce on each batch. Deterministic
-	// sources leave it empty.
-	Nonce string
+	// Where and Lines say where the rows were read, for a source that
+	// reads a file: Lines[i] is the line of the i-th row, counted in the
+	// order Rows counts them (samples, bridges, panel, reports, states),
+	// and Where the file. A row the pipeline does not store (its key is
+	// stored with other figures) is then reported as Where:line. Optional.
+	Where string
+	Lines []int
 }
 
 // Rows is the number of rows in the batch, all tables together.
@@ -31,17 +31,25 @@ func (b *Batch) Rows() int {
 }
 
 // Problem is bad input found while collecting — a malformed series, a CSV
-// cell that does not parse — with where it was found.
+// cell that does not parse, a row whose key is stored with other figures —
+// with where it was found. A Warning is worth telling but loses nothing (a
+// row repeated in a file, a published share replaced by a correction): it
+// is listed without making the run partial.
 type Problem struct {
 	Where   string // "panel.csv:12:3", "https://im.example.org/metrics: prosody_mod_c2s__connections{...}"
 	Message string
+	Warning bool
 }
 
 func (p Problem) Error() string {
-	if p.Where == "" {
-		return p.Message
+	msg := p.Message
+	if p.Warning {
+		msg = "warning: " + msg
 	}
-	return p.Where + ": " + p.Message
+	if p.Where == "" {
+		return msg
+	}
+	return p.Where + ": " + msg
 }
 
 // Emit hands a batch to the pipeline. A streaming source calls it once per

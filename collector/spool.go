@@ -47,10 +47,9 @@ var ErrSpoolFull = errors.New("spool is full")
 // batch itself: it is moved to rejected/ for inspection and replay goes on.
 var ErrRejected = errors.New("batch rejected")
 
-// spooled is what a segment holds: the batch and the token it was first
-// tried with, so its replay deduplicates against a partial first try.
+// spooled is what a segment holds. (Segments written before rows were
+// stored by key also hold the batch's insert token, which is ignored.)
 type spooled struct {
-	Token string
 	Batch Batch
 }
 
@@ -89,10 +88,11 @@ func OpenSpool(dir string, maxBytes int64) (*Spool, error) {
 	return s, nil
 }
 
-// Put appends a batch as a new segment.
-func (s *Spool) Put(token string, b Batch) error {
+// Put appends a batch as a new segment. Its replay stores it by key, so a
+// batch that was partly stored before it was spooled is not counted twice.
+func (s *Spool) Put(b Batch) error {
 	var payload bytes.Buffer
-	if err := gob.NewEncoder(&payload).Encode(spooled{Token: token, Batch: b}); err != nil {
+	if err := gob.NewEncoder(&payload).Encode(spooled{Batch: b}); err != nil {
 		return fmt.Errorf("cannot encode batch for the spool: %w", err)
 	}
 	seg := make([]byte, 0, len(spoolMagic)+8+payload.Len())
@@ -148,7 +148,7 @@ func (s *Spool) Depth() (segments int, bytes int64) {
 // still away), leaving that segment and the later ones in place — except
 // ErrRejected, which moves the segment to rejected/ and goes on. Corrupt
 // segments are moved to corrupt/ and reported in the returned count.
-func (s *Spool) Replay(write func(token string, b Batch) error) (replayed, corrupt int, err error) {
+func (s *Spool) Replay(write func(b Batch) error) (replayed, corrupt int, err error) {
 	for {
 		s.mu.Lock()
 		if len(s.files) == 0 {
@@ -177,7 +177,7 @@ func (s *Spool) Replay(write func(token string, b Batch) error) (replayed, corru
 			s.moveAside(name, "corrupt", size)
 			continue
 		}
-		if err := write(sp.Token, sp.Batch); err != nil {
+		if err := write(sp.Batch); err != nil {
 			if errors.Is(err, ErrRejected) {
 				s.moveAside(name, "rejected", size)
 				continue

@@ -20,6 +20,12 @@ func sampleBatch(n int, value float64) Batch {
 	return b
 }
 
+// named labels a batch (in Where, which the spool keeps) to tell it apart.
+func named(name string, b Batch) Batch {
+	b.Where = name
+	return b
+}
+
 func TestSpoolKeepsOrderAcrossReopen(t *testing.T) {
 	dir := t.TempDir()
 	s, err := OpenSpool(dir, 1<<20)
@@ -27,7 +33,7 @@ func TestSpoolKeepsOrderAcrossReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 3 {
-		if err := s.Put("tok"+string(rune('a'+i)), sampleBatch(2, float64(i))); err != nil {
+		if err := s.Put(named("tok"+string(rune('a'+i)), sampleBatch(2, float64(i)))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -44,11 +50,11 @@ func TestSpoolKeepsOrderAcrossReopen(t *testing.T) {
 	}
 	var got []string
 	down := true
-	write := func(token string, b Batch) error {
+	write := func(b Batch) error {
 		if down && len(got) == 1 {
 			return errors.New("ClickHouse went away again")
 		}
-		got = append(got, token)
+		got = append(got, b.Where)
 		if b.Samples[0].Value != float64(len(got)-1) {
 			t.Errorf("segment %d holds value %v", len(got)-1, b.Samples[0].Value)
 		}
@@ -75,13 +81,13 @@ func TestSpoolCapAndCorruption(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Put("a", sampleBatch(1, 1)); err != nil {
+	if err := s.Put(named("a", sampleBatch(1, 1))); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Put("big", sampleBatch(200, 1)); !errors.Is(err, ErrSpoolFull) {
+	if err := s.Put(named("big", sampleBatch(200, 1))); !errors.Is(err, ErrSpoolFull) {
 		t.Fatalf("a batch over the cap: %v, want ErrSpoolFull", err)
 	}
-	if err := s.Put("b", sampleBatch(1, 2)); err != nil {
+	if err := s.Put(named("b", sampleBatch(1, 2))); err != nil {
 		t.Fatal(err)
 	}
 	// Flip a byte in the first segment's payload.
@@ -93,7 +99,7 @@ func TestSpoolCapAndCorruption(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	replayed, corrupt, err := s.Replay(func(token string, b Batch) error { got = append(got, token); return nil })
+	replayed, corrupt, err := s.Replay(func(b Batch) error { got = append(got, b.Where); return nil })
 	if err != nil || replayed != 1 || corrupt != 1 || len(got) != 1 || got[0] != "b" {
 		t.Fatalf("replayed %d, corrupt %d, tokens %v, err %v; want the good segment only", replayed, corrupt, got, err)
 	}

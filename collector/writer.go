@@ -14,20 +14,21 @@ import (
 	"github.com/imscope/imscope/queries"
 )
 
-// Writer takes batches from sources and stores them: into ClickHouse when it
-// answers, into the spool when it does not, replaying the spool in order
-// once it answers again. Rows are buffered and flushed when the buffer
-// reaches FlushRows or when a run ends, so small scrapes do not become tiny
-// inserts and a big import streams in bounded memory.
+// Writer takes batches from sources and stores them, each row exactly once
+// by its natural key (queries.Store): into ClickHouse when it answers, into
+// the spool when it does not, replaying the spool in order once it answers
+// again. A run buffers its rows (Runner) and hands them over FlushRows at a
+// time, so small scrapes do not become tiny inserts and a big import streams
+// in bounded memory.
 type Writer struct {
 	engine    queries.Engine
+	store     *queries.Store
 	spool     *Spool
 	log       *slog.Logger
 	metrics   *Metrics
 	flushRows int
 
-	mu      sync.Mutex // one flush or replay at a time keeps rows in order
-	buf     Batch
+	mu      sync.Mutex         // one store or replay at a time keeps rows in order
 	touched map[time.Time]bool // panel periods stored into since the last refresh
 }
 
@@ -50,67 +51,62 @@ func NewWriter(e queries.Engine, opts WriterOptions) *Writer {
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics(nil)
 	}
-	return &Writer{engine: e, spool: opts.Spool, log: opts.Logger, metrics: opts.Metrics, flushRows: opts.FlushRows}
+	return &Writer{engine: e, store: queries.NewStore(e), spool: opts.Spool, log: opts.Logger, metrics: opts.Metrics, flushRows: opts.FlushRows}
 }
 
-// Add buffers a batch's rows, flushing when the buffer is full. Problems are
-// not buffered: the runner records them.
-func (w *Writer) Add(ctx context.Context, b Batch) error {
+// Store stores a batch's rows now and says what became of each. When
+// ClickHouse cannot be reached the batch goes to the spool (Outcome.Spooled)
+// and is stored by key when it answers again, so a batch that was partly
+// stored first is not counted twice. The batch's Problems are not stored:
+// the caller reports them.
+func (w *Writer) Store(ctx context.Context, b Batch) (Outcome, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.buf.Samples = append(w.buf.Samples, b.Samples...)
-	w.buf.Bridges = append(w.buf.Bridges, b.Bridges...)
-	w.buf.Panel = append(w.buf.Panel, b.Panel...)
-	w.buf.Reports = append(w.buf.Reports, b.Reports...)
-	w.buf.States = append(w.buf.States, b.States...)
-	w.buf.Nonce += b.Nonce
-	if w.buf.Rows() >= w.flushRows {
-		return w.flushLocked(ctx)
-	}
-	return nil
-}
-
-// Flush stores what is buffered: the end of a run. It then refreshes the
-// derived panel tables of the panel periods stored into since the last
-// refresh (queries.RefreshPanel), once per run rather than per batch, since
-// each refresh rebuilds a whole period.
-func (w *Writer) Flush(ctx context.Context) error {
-	w.mu.Lock()
-	err := w.flushLocked(ctx)
-	periods := w.takeTouchedLocked()
-	w.mu.Unlock()
-	w.refreshPanel(ctx, periods)
-	return err
-}
-
-func (w *Writer) flushLocked(ctx context.Context) error {
-	b := w.buf
-	w.buf = Batch{}
 	if b.Rows() == 0 {
-		return nil
+		return Outcome{}, nil
 	}
-	token := batchToken(&b)
 	// Spooled batches go first, so rows land in the order they came.
 	if err := w.replayLocked(ctx); err == nil {
-		err = w.store(ctx, token, b)
+		o, err := w.storeLocked(ctx, b)
 		if err == nil {
-			return nil
+			return o, nil
 		}
 		if w.spool == nil || !Unavailable(err) {
 			w.metrics.Errors.WithLabelValues("insert").Inc()
-			return err
+			return Outcome{}, err
 		}
 		w.log.Warn("ClickHouse cannot take the batch; spooling it", "rows", b.Rows(), "err", err)
 	}
 	if w.spool == nil {
-		return errors.New("cannot store batch: ClickHouse is unavailable and there is no spool")
+		return Outcome{}, errors.New("cannot store batch: ClickHouse is unavailable and there is no spool")
 	}
-	if err := w.spool.Put(token, b); err != nil {
+	b.Problems = nil
+	if err := w.spool.Put(b); err != nil {
 		w.metrics.Dropped.Add(float64(b.Rows()))
 		w.log.Error("dropped a batch: ClickHouse is unavailable and the spool cannot take it", "rows", b.Rows(), "err", err)
-		return fmt.Errorf("dropped %d rows: %w", b.Rows(), err)
+		return Outcome{}, fmt.Errorf("dropped %d rows: %w", b.Rows(), err)
 	}
 	w.updateSpoolGauge()
+	return Outcome{Rows: b.Rows(), Spooled: b.Rows()}, nil
+}
+
+// Add stores a batch (Store) and logs what it did not store: the Emit of
+// sources that run outside a Runner, such as push receivers drained at
+// shutdown.
+func (w *Writer) Add(ctx context.Context, b Batch) error {
+	o, err := w.Store(ctx, b)
+	w.logOutcome("stored a batch", o)
+	return err
+}
+
+// Flush ends a run: it refreshes the derived panel tables of the panel
+// periods stored into since the last refresh (queries.RefreshPanel), once
+// per run rather than per batch, since each refresh rebuilds a whole period.
+func (w *Writer) Flush(ctx context.Context) error {
+	w.mu.Lock()
+	periods := w.takeTouchedLocked()
+	w.mu.Unlock()
+	w.refreshPanel(ctx, periods)
 	return nil
 }
 
@@ -125,14 +121,12 @@ func (w *Writer) Replay(ctx context.Context) error {
 	return err
 }
 
-// touchLocked notes the panel periods of stored rows.
-func (w *Writer) touchLocked(rows []imscope.PanelRecord) {
+// touch notes the panel period of a stored row.
+func (w *Writer) touch(r imscope.PanelRecord) {
 	if w.touched == nil {
 		w.touched = map[time.Time]bool{}
 	}
-	for _, r := range rows {
-		w.touched[r.Period.UTC()] = true
-	}
+	w.touched[r.Period.UTC()] = true
 }
 
 // takeTouchedLocked returns the panel periods stored into and forgets them.
@@ -169,14 +163,17 @@ func (w *Writer) replayLocked(ctx context.Context) error {
 	if n, _ := w.spool.Depth(); n == 0 {
 		return nil
 	}
-	replayed, corrupt, err := w.spool.Replay(func(token string, b Batch) error {
-		err := w.store(ctx, token, b)
+	replayed, corrupt, err := w.spool.Replay(func(b Batch) error {
+		o, err := w.storeLocked(ctx, b)
 		if err != nil && !Unavailable(err) {
 			// ClickHouse answered and refused the rows: a retry cannot help,
 			// and the batch must not block the ones behind it.
 			w.metrics.Errors.WithLabelValues("spool_rejected").Inc()
 			w.log.Error("ClickHouse refused a spooled batch; it is kept in rejected/", "rows", b.Rows(), "err", err)
 			return fmt.Errorf("%w: %w", ErrRejected, err)
+		}
+		if err == nil {
+			w.logOutcome("replayed a spooled batch", o)
 		}
 		return err
 	})
@@ -200,45 +197,50 @@ func (w *Writer) updateSpoolGauge() {
 	w.metrics.SpoolBytes.Set(float64(bytes))
 }
 
-// store inserts one batch, table by table, each insert deduplicated by the
-// batch's token: a batch that failed half-way is retried whole, and the
-// tables it had already reached keep their rows once.
-func (w *Writer) store(ctx context.Context, token string, b Batch) error {
+// logOutcome logs what a batch stored outside a run, and each row it did
+// not store for a reason worth knowing.
+func (w *Writer) logOutcome(what string, o Outcome) {
+	if o.Rows == 0 {
+		return
+	}
+	w.log.Debug(what, "outcome", o.String())
+	for _, p := range o.Problems {
+		w.log.Warn(what+": a row was not stored as given", "problem", p.Error())
+	}
+}
+
+// storeLocked stores one batch, table by table, each by key: a batch that
+// failed half-way is stored again whole, and the tables it had reached
+// find their rows stored already.
+func (w *Writer) storeLocked(ctx context.Context, b Batch) (Outcome, error) {
 	start := time.Now()
+	o := Outcome{Rows: b.Rows()}
+	at := origins{file: b.Where, lines: b.Lines} // off: the current table's first row
 	steps := []struct {
 		table string
 		n     int
-		f     func(context.Context) error
+		store func(*Outcome) error
 	}{
-		{"usage_samples", len(b.Samples), func(c context.Context) error { return queries.InsertSamples(c, w.engine, b.Samples) }},
-		{"bridge_traffic", len(b.Bridges), func(c context.Context) error { return queries.InsertBridgeSamples(c, w.engine, b.Bridges) }},
-		{"panel_activity", len(b.Panel), func(c context.Context) error { return queries.InsertPanel(c, w.engine, b.Panel) }},
-		{"market_reports", len(b.Reports), func(c context.Context) error { return queries.InsertMarketReports(c, w.engine, b.Reports) }},
-		{"bridge_states", len(b.States), func(c context.Context) error { return queries.InsertBridgeStates(c, w.engine, b.States) }},
+		{"usage_samples", len(b.Samples), func(o *Outcome) error { return storeByKey(ctx, w.store, &samplesByKey, b.Samples, at, o, nil) }},
+		{"bridge_traffic", len(b.Bridges), func(o *Outcome) error { return storeByKey(ctx, w.store, &bridgesByKey, b.Bridges, at, o, nil) }},
+		{"panel_activity", len(b.Panel), func(o *Outcome) error { return storeByKey(ctx, w.store, &panelByKey, b.Panel, at, o, w.touch) }},
+		{"market_reports", len(b.Reports), func(o *Outcome) error { return storeByKey(ctx, w.store, &reportsByKey, b.Reports, at, o, nil) }},
+		{"bridge_states", len(b.States), func(o *Outcome) error { return storeByKey(ctx, w.store, &statesByKey, b.States, at, o, nil) }},
 	}
 	for _, s := range steps {
-		if s.n == 0 {
-			continue
-		}
-		n := s.n
-		if err := s.f(queries.WithInsertToken(ctx, token+"."+s.table)); err != nil {
-			var skipped *queries.SkippedRowsError
-			if !errors.As(err, &skipped) {
-				return err
+		if s.n > 0 {
+			var t Outcome
+			if err := s.store(&t); err != nil {
+				return Outcome{}, err
 			}
-			// The good rows are in; the bad ones are counted and logged.
-			n = skipped.Written
-			w.metrics.Errors.WithLabelValues("row_rejected").Add(float64(skipped.Skipped))
-			w.log.Error("rows refused by their columns; the rest of the batch was stored", "table", s.table, "skipped", skipped.Skipped, "first", skipped.First)
+			w.metrics.count(s.table, t)
+			o.Add(t)
 		}
-		w.metrics.Rows.WithLabelValues(s.table).Add(float64(n))
-		if s.table == "panel_activity" {
-			w.touchLocked(b.Panel)
-		}
+		at.off += s.n
 	}
 	w.metrics.BatchSeconds.Observe(time.Since(start).Seconds())
-	w.log.Debug("stored batch", "rows", b.Rows(), "token", token, "duration", time.Since(start))
-	return nil
+	w.log.Debug("stored batch", "outcome", o.String(), "duration", time.Since(start))
+	return o, nil
 }
 
 // Unavailable reports whether err means ClickHouse could not be reached or

@@ -224,7 +224,7 @@ func (q *request) output(ep *endpoint) (string, tableSpec, error) {
 		return format, tableSpec{}, nil
 	case formatCSV:
 	default:
-		return "", tableSpec{}, invalid(pFormat, fmt.Sprintf("%q is not json or csv", format))
+		return "", tableSpec{}, invalid(pFormat, fmt.Sprintf("%s is not json or csv", quote(format)))
 	}
 	names := make([]string, len(ep.Tables))
 	for i, ts := range ep.Tables {
@@ -233,7 +233,7 @@ func (q *request) output(ep *endpoint) (string, tableSpec, error) {
 	i := 0
 	if t != "" {
 		if i = slices.Index(names, t); i < 0 {
-			return "", tableSpec{}, invalid(pTable, fmt.Sprintf("%q is not a table of this endpoint; one of %s", t, strings.Join(names, ", ")))
+			return "", tableSpec{}, invalid(pTable, fmt.Sprintf("%s is not a table of this endpoint; one of %s", quote(t), strings.Join(names, ", ")))
 		}
 	}
 	q.set(pFormat, format)

@@ -81,7 +81,7 @@ func (q *request) parseStep(span time.Duration) (time.Duration, error) {
 	} else {
 		var err error
 		if step, err = time.ParseDuration(s); err != nil {
-			return 0, invalid(pStep, fmt.Sprintf("%q is not a duration such as 5m or 1h", s))
+			return 0, invalid(pStep, fmt.Sprintf("%s is not a duration such as 5m or 1h", quote(s)))
 		}
 		if step < time.Minute || step%time.Minute != 0 {
 			return 0, invalid(pStep, fmt.Sprintf("%s is not a whole number of minutes (at least 1m)", step))

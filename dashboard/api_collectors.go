@@ -36,8 +36,11 @@ type collectorJSON struct {
 	// The latest run; null/empty when it never ran.
 	StartedAt       *time.Time `json:"started_at"`
 	DurationSeconds *float64   `json:"duration_seconds"`
-	Rows            *uint64    `json:"rows"`
-	Status          string     `json:"status"` // ok, partial, error; "" never ran
+	Rows            *uint64    `json:"rows"`      // rows read
+	Stored          *uint64    `json:"stored"`    // rows stored: new keys, or published shares replaced
+	Existing        *uint64    `json:"existing"`  // rows whose key was stored with the same figures
+	Conflicts       *uint64    `json:"conflicts"` // rows whose key was stored with other figures: not stored
+	Status          string     `json:"status"`    // ok, partial, error; "" never ran
 	Error           string     `json:"error"`
 	Warnings        []string   `json:"warnings"`
 	LastOK          *time.Time `json:"last_ok"` // start of the last run that did not fail
@@ -62,7 +65,7 @@ func (d collectorsData) rows(table string) [][]any {
 		return out
 	}
 	for _, c := range d.Collectors {
-		out = append(out, []any{c.Name, c.Kind, c.Target, c.Configured, c.Schedule, c.NextRun, c.StartedAt, c.DurationSeconds, c.Rows, c.Status, c.Error, c.Warnings, c.LastOK})
+		out = append(out, []any{c.Name, c.Kind, c.Target, c.Configured, c.Schedule, c.NextRun, c.StartedAt, c.DurationSeconds, c.Rows, c.Stored, c.Existing, c.Conflicts, c.Status, c.Error, c.Warnings, c.LastOK})
 	}
 	return out
 }
@@ -81,7 +84,10 @@ var collectorsEndpoint = &endpoint{
 			{"next_run", "date-time", "next scheduled run"},
 			{"started_at", "date-time", "latest run's start"},
 			{"duration_seconds", "number", "latest run's duration"},
-			{"rows", "integer", "rows the latest run stored"},
+			{"rows", "integer", "rows the latest run read"},
+			{"stored", "integer", "rows it stored (new keys, or published shares replaced)"},
+			{"existing", "integer", "rows whose key was stored already with the same figures: not stored again"},
+			{"conflicts", "integer", "rows whose key was stored with other figures: not stored"},
 			{"status", "string", "ok, partial or error"},
 			{"error", "string", "the latest run's error"},
 			{"warnings", "string", "its first problems, ;-separated"},
@@ -119,6 +125,7 @@ func (a *api) registerCollectors() {
 					byName[r.Collector] = c
 				}
 				c.StartedAt, c.DurationSeconds, c.Rows = optTime(r.StartedAt), ptr(r.Duration.Seconds()), ptr(r.Rows)
+				c.Stored, c.Existing, c.Conflicts = ptr(r.Stored), ptr(r.Existing), ptr(r.Conflicts)
 				c.Status, c.Error, c.Warnings, c.LastOK = r.Status, r.Error, nonNil(r.Warnings), optTime(r.LastOK)
 			}
 			for _, c := range byName {

@@ -131,7 +131,7 @@ func (a *api) registerMerge() {
 			}
 			for _, m := range p.members {
 				if !seen[m] {
-					return nil, invalid(pMerge, fmt.Sprintf("%q has no share in any period of the range", m))
+					return nil, invalid(pMerge, fmt.Sprintf("%s has no share in any period of the range", quote(m)))
 				}
 			}
 			return d, nil

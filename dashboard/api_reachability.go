@@ -126,11 +126,11 @@ func parseBridges(s string) (bridgesSpec, string, error) {
 		}
 		parts := strings.Split(it, sep)
 		if len(parts) != 2 || strings.TrimSpace(parts[0]) == "" || strings.TrimSpace(parts[1]) == "" {
-			return b, "", invalid(pBridges, fmt.Sprintf("%q is not a link a-b (or a~b when an id contains '-'), hub=ID or complete", it))
+			return b, "", invalid(pBridges, fmt.Sprintf("%s is not a link a-b (or a~b when an id contains '-'), hub=ID or complete", quote(it)))
 		}
 		l := analytics.Link{A: strings.TrimSpace(parts[0]), B: strings.TrimSpace(parts[1])}
 		if l.A == l.B {
-			return b, "", invalid(pBridges, fmt.Sprintf("%q links a network to itself", it))
+			return b, "", invalid(pBridges, fmt.Sprintf("%s links a network to itself", quote(it)))
 		}
 		b.links = append(b.links, l)
 	}
@@ -216,7 +216,7 @@ func (a *api) hypothetical(ctx context.Context, p reachParams, active []analytic
 		return analytics.UnionLinks(active, analytics.CompleteLinks(networks)), nil
 	}
 	if !slices.Contains(networks, b.hub) {
-		return nil, invalid(pBridges, fmt.Sprintf("hub %q has no panel users in %s", b.hub, formatTime(p.period)))
+		return nil, invalid(pBridges, fmt.Sprintf("hub %s has no panel users in %s", quote(b.hub), formatTime(p.period)))
 	}
 	return analytics.UnionLinks(active, analytics.StarLinks(b.hub, networks)), nil
 }

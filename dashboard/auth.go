@@ -7,10 +7,13 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -33,8 +36,9 @@ type Auth struct {
 	AdminUser         string
 	AdminPasswordHash string // bcrypt ($2a$/$2b$…); `imscope hash-password` makes one
 	AdminTokenHash    string // hex SHA-256 of the token
-	// SessionKey signs session cookies; when empty a random key is made at
-	// start, so sessions end with the process.
+	// SessionKey keys the MACs on session cookies and on Basic users' form
+	// tokens; when empty a random key is made at start. Sessions themselves
+	// live in memory (sessions.go) and end with the process either way.
 	SessionKey []byte
 	// SecureCookies marks cookies Secure (set it behind TLS).
 	SecureCookies bool
@@ -45,6 +49,13 @@ type Auth struct {
 // one, admin actions are refused for everyone.
 func (a Auth) AdminConfigured() bool { return a.AdminPasswordHash != "" || a.AdminTokenHash != "" }
 
+// fingerprint identifies the admin's credentials: it changes when the user
+// name, the password or the token does.
+func (a Auth) fingerprint() []byte {
+	sum := sha256.Sum256([]byte(a.AdminUser + "\x00" + a.AdminPasswordHash + "\x00" + strings.ToLower(a.AdminTokenHash)))
+	return sum[:]
+}
+
 // Cookie names.
 const (
 	cookieSession = "imscope_session"
@@ -53,6 +64,7 @@ const (
 	cookieTheme   = "imscope_theme"
 	formCSRF      = "_csrf"
 	ctxUser       = "imscope.user"
+	ctxSession    = "imscope.session" // the session id of a session user
 )
 
 // user is who made a request.
@@ -63,61 +75,115 @@ type user struct {
 	csrf  string // the token forms must carry (session and basic)
 }
 
-// authenticator checks sessions, Basic credentials and tokens.
+// authenticator checks sessions, Basic credentials and tokens, and limits
+// guesses at them (throttle.go).
 type authenticator struct {
-	cfg Auth
-	key []byte
+	cfg      Auth
+	log      *slog.Logger
+	key      []byte // MAC key, bound to the credentials' fingerprint
+	sessions *sessionStore
+	throttle *throttle
 
 	mu       sync.Mutex
 	verified map[[32]byte]time.Time // Basic credentials already checked by bcrypt, until
-	failures map[string][]time.Time // failed logins by client address
 }
 
-func newAuthenticator(cfg Auth) *authenticator {
+func newAuthenticator(cfg Auth, log *slog.Logger) *authenticator {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
-	key := cfg.SessionKey
-	if len(key) == 0 {
-		key = make([]byte, 32)
-		_, _ = rand.Read(key)
+	base := cfg.SessionKey
+	if len(base) == 0 {
+		base = make([]byte, 32)
+		_, _ = rand.Read(base)
 	}
-	return &authenticator{cfg: cfg, key: key, verified: map[[32]byte]time.Time{}, failures: map[string][]time.Time{}}
+	// Everything signed with key (cookies, Basic form tokens) stops
+	// verifying when a credential changes.
+	m := hmac.New(sha256.New, base)
+	m.Write([]byte("imscope auth\x00"))
+	m.Write(cfg.fingerprint())
+	return &authenticator{cfg: cfg, log: log, key: m.Sum(nil), sessions: newSessionStore(maxSessions), throttle: newThrottle(), verified: map[[32]byte]time.Time{}}
 }
 
 // errBadCredentials is a failed sign-in; it never says which part was wrong.
 var errBadCredentials = errors.New("wrong user name, password or token")
 
+// throttledError is an attempt refused unchecked: too many failures from
+// the client's address or for the account (throttle.go).
+type throttledError struct{ wait time.Duration }
+
+func (e *throttledError) Error() string {
+	return fmt.Sprintf("too many failed sign-ins from this address or for this account; try again in %d s", retryAfter(e.wait))
+}
+
+// retryAfter is a wait in whole seconds, rounded up, at least 1.
+func retryAfter(d time.Duration) int { return max(1, int((d+time.Second-1)/time.Second)) }
+
 // identify finds the request's user: nil for an anonymous request, an
 // error for credentials that do not check out (which must not fall back
-// to anonymous: a client that sent a wrong token wants to know).
-func (au *authenticator) identify(r *http.Request, now time.Time) (*user, error) {
+// to anonymous: a client that sent a wrong token wants to know) or that
+// were not checked because the client or the account is throttled.
+// Push receivers are not judged here: they check their own tokens.
+func (au *authenticator) identify(r *http.Request, client netip.Addr, now time.Time) (*user, string, error) {
+	addr := addrKey(client)
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, cred, _ := strings.Cut(h, " ")
 		switch strings.ToLower(scheme) {
 		case "bearer":
-			if au.checkToken(strings.TrimSpace(cred)) {
-				return &user{Name: "token", Admin: true, Via: "token"}, nil
+			token := strings.TrimSpace(cred)
+			if err := au.attempt(addr, accountToken, now, func() bool { return au.checkToken(token) }); err != nil {
+				return nil, "", err
 			}
-			return nil, errBadCredentials
+			return &user{Name: "token", Admin: true, Via: "token"}, "", nil
 		case "basic":
 			name, pass, ok := r.BasicAuth()
-			if ok && au.checkPassword(name, pass, now) {
-				return &user{Name: name, Admin: true, Via: "basic", csrf: au.sign("basic\x00" + name)}, nil
+			if err := au.attempt(addr, au.account(name), now, func() bool { return ok && au.checkPassword(name, pass, now) }); err != nil {
+				return nil, "", err
 			}
-			return nil, errBadCredentials
+			return &user{Name: name, Admin: true, Via: "basic", csrf: au.sign("basic\x00" + name)}, "", nil
 		}
-		return nil, errBadCredentials
+		return nil, "", errBadCredentials
 	}
 	c, err := r.Cookie(cookieSession)
 	if err != nil {
-		return nil, nil
+		return nil, "", nil
 	}
-	s, ok := au.openSession(c.Value, now)
+	id, s, ok := au.openSession(c.Value, now)
 	if !ok {
-		return nil, nil // expired or forged: treated as signed out
+		return nil, "", nil // ended, expired or forged: treated as signed out
 	}
-	return &user{Name: s.User, Admin: true, Via: "session", csrf: s.CSRF}, nil
+	return &user{Name: s.User, Admin: true, Via: "session", csrf: s.CSRF}, id, nil
+}
+
+// attempt runs check unless the client or the account is throttled, and
+// records its outcome.
+func (au *authenticator) attempt(addr, account string, now time.Time, check func() bool) error {
+	release := au.throttle.hold(scopeSignIn, addr, account)
+	defer release()
+	if wait := au.throttle.wait(scopeSignIn, addr, account, now); wait > 0 {
+		return &throttledError{wait: wait}
+	}
+	if !check() {
+		addrHeld, accountSlowed := au.throttle.failed(scopeSignIn, addr, account, now)
+		if addrHeld {
+			au.log.Warn("sign-in throttled: too many failures from one client", "client", addr, "for", addrWindow)
+		}
+		if accountSlowed {
+			au.log.Warn("sign-in slowed for an account: failures in a row from anywhere", "account", account)
+		}
+		return errBadCredentials
+	}
+	au.throttle.succeeded(addr, account, now)
+	return nil
+}
+
+// account is the throttle's account for a user name: the admin's, or none
+// for any other name (nothing to guess there; see throttle.go).
+func (au *authenticator) account(name string) string {
+	if au.cfg.AdminPasswordHash == "" || name != au.cfg.AdminUser {
+		return ""
+	}
+	return "user " + name
 }
 
 func (au *authenticator) checkToken(token string) bool {
@@ -157,61 +223,21 @@ func (au *authenticator) checkPassword(name, pass string, now time.Time) bool {
 	return true
 }
 
-// Failed sign-ins are limited per client address: after loginBurst
-// failures within loginWindow, further attempts are refused until the
-// oldest falls out of the window.
-const (
-	loginBurst  = 5
-	loginWindow = 5 * time.Minute
-)
-
-func (au *authenticator) throttled(addr string, now time.Time) bool {
-	au.mu.Lock()
-	defer au.mu.Unlock()
-	recent := au.failures[addr][:0]
-	for _, t := range au.failures[addr] {
-		if now.Sub(t) < loginWindow {
-			recent = append(recent, t)
-		}
-	}
-	au.failures[addr] = recent
-	return len(recent) >= loginBurst
+// newSession starts a session and returns its cookie value: the id and a
+// MAC over it, so a forged cookie is refused before the store is asked.
+func (au *authenticator) newSession(name string, now time.Time) (string, *session) {
+	id, s := au.sessions.create(name, now, au.cfg.SessionTTL)
+	return id + "." + au.sign("session\x00"+id), s
 }
 
-func (au *authenticator) failed(addr string, now time.Time) {
-	au.mu.Lock()
-	defer au.mu.Unlock()
-	if len(au.failures) > 4096 {
-		clear(au.failures)
+// openSession returns the live session a cookie value names.
+func (au *authenticator) openSession(v string, now time.Time) (string, *session, bool) {
+	id, mac, ok := strings.Cut(v, ".")
+	if !ok || !hmac.Equal([]byte(mac), []byte(au.sign("session\x00"+id))) {
+		return "", nil, false
 	}
-	au.failures[addr] = append(au.failures[addr], now)
-}
-
-// session is what a session cookie carries, signed.
-type session struct {
-	User    string `json:"u"`
-	Expires int64  `json:"e"`
-	CSRF    string `json:"c"`
-}
-
-func (au *authenticator) newSession(name string, now time.Time) (string, session) {
-	s := session{User: name, Expires: now.Add(au.cfg.SessionTTL).Unix(), CSRF: randomToken()}
-	b, _ := json.Marshal(s) // strings and a number: cannot fail
-	payload := base64.RawURLEncoding.EncodeToString(b)
-	return payload + "." + au.sign(payload), s
-}
-
-func (au *authenticator) openSession(v string, now time.Time) (session, bool) {
-	payload, mac, ok := strings.Cut(v, ".")
-	if !ok || !hmac.Equal([]byte(mac), []byte(au.sign(payload))) {
-		return session{}, false
-	}
-	b, err := base64.RawURLEncoding.DecodeString(payload)
-	var s session
-	if err != nil || json.Unmarshal(b, &s) != nil || now.Unix() >= s.Expires || s.User == "" {
-		return session{}, false
-	}
-	return s, true
+	s, ok := au.sessions.get(id, now)
+	return id, s, ok
 }
 
 func (au *authenticator) sign(s string) string {
@@ -230,19 +256,29 @@ func (au *authenticator) cookie(name, value string, maxAge int) *http.Cookie {
 	return &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true, Secure: au.cfg.SecureCookies, SameSite: http.SameSiteLaxMode}
 }
 
-// middleware identifies the user of every request. Wrong credentials are
-// a 401; without a user, pages redirect to the sign-in form and the API
-// answers 401 when RequireLogin is set. Health checks, metrics, static
-// files, the sign-in form and push receivers (which check their own
-// tokens) are always open.
+// authMiddleware identifies the user of every request. Wrong credentials
+// are a 401, throttled ones a 429; without a user, pages redirect to the
+// sign-in form and the API answers 401 when RequireLogin is set. Health
+// checks, metrics, static files and the sign-in form are always open, and
+// push receivers are not judged here at all: they check their own
+// per-bridge tokens, which the admin's credentials are not.
 func (d *Dashboard) authMiddleware(c *gin.Context) {
-	u, err := d.auth.identify(c.Request, d.opts.Now())
+	client := clientAddr(c.Request, d.opts.TrustedProxies)
+	c.Set(ctxClient, client)
+	if isPush(c.Request.URL.Path) {
+		c.Next()
+		return
+	}
+	u, sid, err := d.auth.identify(c.Request, client, d.opts.Now())
 	if err != nil {
-		d.unauthorized(c, err.Error())
+		d.authFailed(c, client, err)
 		return
 	}
 	if u != nil {
 		c.Set(ctxUser, u)
+		if sid != "" {
+			c.Set(ctxSession, sid)
+		}
 	}
 	if u == nil && d.opts.Auth.RequireLogin && !openPath(c.Request.URL.Path) {
 		if isAPI(c.Request.URL.Path) {
@@ -256,10 +292,30 @@ func (d *Dashboard) authMiddleware(c *gin.Context) {
 	c.Next()
 }
 
+// authFailed answers credentials that failed or were not checked. The log
+// names the client, never the credentials.
+func (d *Dashboard) authFailed(c *gin.Context, client netip.Addr, err error) {
+	if te, ok := errors.AsType[*throttledError](err); ok {
+		d.opts.Logger.Debug("sign-in refused: throttled", "client", client, "request_id", requestID(c))
+		tooManyRequests(c, te.wait, te.Error())
+		return
+	}
+	d.opts.Logger.Warn("sign-in failed", "client", client, "request_id", requestID(c))
+	d.unauthorized(c, err.Error())
+}
+
+// tooManyRequests refuses a throttled attempt with 429 and Retry-After.
+func tooManyRequests(c *gin.Context, wait time.Duration, msg string) {
+	c.Header("Retry-After", strconv.Itoa(retryAfter(wait)))
+	deny(c, http.StatusTooManyRequests, codeTooManyRequests, msg)
+}
+
+// isPush reports whether p is under a push receiver.
+func isPush(p string) bool { return strings.HasPrefix(p, apiPrefix+"/push/") }
+
 func openPath(p string) bool {
 	switch {
-	case p == "/healthz", p == "/readyz", p == "/metrics", p == "/login", strings.HasPrefix(p, "/static/"),
-		strings.HasPrefix(p, apiPrefix+"/push/"):
+	case p == "/healthz", p == "/readyz", p == "/metrics", p == "/login", strings.HasPrefix(p, "/static/"), isPush(p):
 		return true
 	}
 	return false
@@ -317,7 +373,7 @@ func (d *Dashboard) requireAdmin(c *gin.Context) {
 		return
 	}
 	if u.Via != "token" && c.Request.Method != http.MethodGet {
-		if got := c.PostForm(formCSRF); got == "" || !hmac.Equal([]byte(got), []byte(u.csrf)) {
+		if got := postForm(c).Get(formCSRF); got == "" || !hmac.Equal([]byte(got), []byte(u.csrf)) {
 			d.forbidden(c, "the form's CSRF token is missing or stale; reload the page and try again")
 			return
 		}

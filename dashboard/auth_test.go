@@ -188,12 +188,12 @@ func TestSignInFailures(t *testing.T) {
 	if w := post(t, h, "/login", url.Values{"user": {testAdmin}, "password": {testPassword}}, nil); w.Code != http.StatusForbidden {
 		t.Errorf("sign-in without the form token: %d", w.Code)
 	}
-	// After loginBurst failures the address is throttled, even with the right password.
-	for range loginBurst {
+	// After addrBurst failures the address is throttled, even with the right password.
+	for range addrBurst {
 		signIn(t, h, "wrong")
 	}
 	if w, _ := signIn(t, h, testPassword); w.Code != http.StatusTooManyRequests {
-		t.Errorf("after %d failures: %d, want 429", loginBurst+1, w.Code)
+		t.Errorf("after %d failures: %d, want 429", addrBurst+1, w.Code)
 	}
 }
 

@@ -55,6 +55,20 @@
 // URL. Anonymous viewers' pages are cached like answers, each response
 // getting its own nonce. Texts come from i18n/en.json and i18n/zh-CN.json.
 //
+// # Who is asking, and how much they may ask
+//
+// Every request passes, in order: requestLog (an id), recovery,
+// securityHeaders, limitRequest (limits.go: the URL and the body are capped
+// by route before anything reads them, and only urlencoded forms are
+// parsed) and authMiddleware (auth.go: the client's address — the TCP peer
+// unless it is a trusted proxy, clientaddr.go — then the session cookie,
+// Basic or Bearer credentials). Push receivers are mounted under
+// /api/v1/push/NAME/ and judge their own bridge tokens; the dashboard
+// never looks at their Authorization header. Every check of a password or
+// token is throttled per address and per account (throttle.go). Sessions
+// live in memory and end at sign-out, expiry, a credential change or a
+// restart (sessions.go). HEAD is served as GET without the body.
+//
 // # Reports
 //
 // ReportRenderer (report_*.go) draws the same pages' sections for a

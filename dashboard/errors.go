@@ -18,15 +18,20 @@ import (
 // Error codes of the API's error bodies. Clients branch on these, not on
 // messages, so they never change meaning.
 const (
-	codeInvalid           = "invalid_parameter"  // 400: a parameter is wrong; param names it
-	codeUnauthorized      = "unauthorized"       // 401: sign in, or the credentials are wrong
-	codeForbidden         = "forbidden"          // 403: signed in, but not allowed (or no CSRF token)
-	codeNotFound          = "not_found"          // 404: no such route under /api/v1
-	codeMethodNotAllowed  = "method_not_allowed" // 405
-	codeConflict          = "conflict"           // 409: busy (a report already running)
-	codeEngineUnavailable = "engine_unavailable" // 503: the database is not answering
-	codeCanceled          = "canceled"           // 499: the client went away first
-	codeInternal          = "internal"           // 500: a bug or a data problem; quote request_id
+	codeInvalid           = "invalid_parameter"      // 400: a parameter is wrong; param names it
+	codeUnauthorized      = "unauthorized"           // 401: sign in, or the credentials are wrong
+	codeForbidden         = "forbidden"              // 403: signed in, but not allowed (or no CSRF token)
+	codeNotFound          = "not_found"              // 404: no such route under /api/v1
+	codeMethodNotAllowed  = "method_not_allowed"     // 405
+	codeConflict          = "conflict"               // 409: busy (a report already running)
+	codeEngineUnavailable = "engine_unavailable"     // 503: the database is not answering
+	codeCanceled          = "canceled"               // 499: the client went away first
+	codeInternal          = "internal"               // 500: a bug or a data problem; quote request_id
+	codeTooLarge          = "request_too_large"      // 413: the body is over the route's cap
+	codeURITooLong        = "uri_too_long"           // 414: the URL is over maxURLBytes
+	codeUnsupportedMedia  = "unsupported_media_type" // 415: a body that is not a urlencoded form
+	codeTooManyRequests   = "too_many_requests"      // 429: too many failed sign-ins; see Retry-After
+	codeRequestTimeout    = "request_timeout"        // 408: the body came slower than the server's read timeout
 )
 
 // statusClientClosed is nginx's non-standard status for a request the
@@ -84,7 +89,7 @@ func (a *api) fail(c *gin.Context, err error) {
 	var ie *imscope.InvalidError
 	switch {
 	case errors.As(err, &ie) && isParam(c, ie.Param):
-		status, e.Code, e.Message, e.Param = http.StatusBadRequest, codeInvalid, ie.Message, ie.Param
+		status, e.Code, e.Message, e.Param = http.StatusBadRequest, codeInvalid, clipEchoes(ie.Message, c.Request.URL.Query()), clip(ie.Param)
 	case c.Request.Context().Err() != nil:
 		status, e.Code, e.Message = statusClientClosed, codeCanceled, "the request was canceled"
 		a.log.Debug("request canceled by the client", "request_id", id, "err", err)

@@ -66,17 +66,17 @@ func parseQuery(raw string) (url.Values, error) {
 		k, val, _ := strings.Cut(pair, "=")
 		key, err := url.QueryUnescape(k)
 		if err != nil {
-			return nil, invalid(k, "the parameter name is not valid URL encoding")
+			return nil, invalid(clip(k), "the parameter name is not valid URL encoding")
 		}
 		if key == "" { // "=x": the pair as written is all there is to name
-			return nil, invalid(pair, "has no parameter name; write name=value")
+			return nil, invalid(clip(pair), "has no parameter name; write name=value")
 		}
 		if strings.Contains(pair, ";") {
-			return nil, invalid(key, "contains ';'; separate parameters with '&' and encode ';' as %3B")
+			return nil, invalid(clip(key), "contains ';'; separate parameters with '&' and encode ';' as %3B")
 		}
 		value, err := url.QueryUnescape(val)
 		if err != nil {
-			return nil, invalid(key, "the value is not valid URL encoding")
+			return nil, invalid(clip(key), "the value is not valid URL encoding")
 		}
 		v.Add(key, value)
 	}
@@ -94,10 +94,10 @@ func (q *request) check(allowed []string) error {
 	slices.Sort(names)
 	for _, k := range names {
 		if !slices.Contains(allowed, k) {
-			return invalid(k, fmt.Sprintf("unknown parameter; this endpoint takes %s", strings.Join(allowed, ", ")))
+			return invalid(clip(k), fmt.Sprintf("unknown parameter; this endpoint takes %s", strings.Join(allowed, ", ")))
 		}
 		if len(q.values[k]) > 1 {
-			return invalid(k, "given more than once")
+			return invalid(clip(k), "given more than once")
 		}
 	}
 	return nil
@@ -180,11 +180,11 @@ func parseTime(param, s string) (time.Time, error) {
 		err = fmt.Errorf("no format matches")
 	}
 	if err != nil {
-		return time.Time{}, invalid(param, fmt.Sprintf("%q is not a date (YYYY-MM-DD), month (YYYY-MM), quarter (YYYY-Qn), year (YYYY) or RFC 3339 time", s))
+		return time.Time{}, invalid(param, fmt.Sprintf("%s is not a date (YYYY-MM-DD), month (YYYY-MM), quarter (YYYY-Qn), year (YYYY) or RFC 3339 time", quote(s)))
 	}
 	t = t.UTC()
 	if t.Year() < minYear || t.Year() > maxYear {
-		return time.Time{}, invalid(param, fmt.Sprintf("%q is outside %d–%d", s, minYear, maxYear))
+		return time.Time{}, invalid(param, fmt.Sprintf("%s is outside %d–%d", quote(s), minYear, maxYear))
 	}
 	return t, nil
 }
@@ -233,7 +233,7 @@ func parseList(param, s string) ([]string, error) {
 			return nil, err
 		}
 		if seen[it] {
-			return nil, invalid(param, fmt.Sprintf("%q is named twice", it))
+			return nil, invalid(param, fmt.Sprintf("%s is named twice", quote(it)))
 		}
 		seen[it] = true
 		out = append(out, it)
@@ -250,7 +250,7 @@ func (q *request) parseInt(name string, lo, hi, def int) (int, error) {
 	if s != "" {
 		v, err := strconv.Atoi(s)
 		if err != nil {
-			return 0, invalid(name, fmt.Sprintf("%q is not a whole number", s))
+			return 0, invalid(name, fmt.Sprintf("%s is not a whole number", quote(s)))
 		}
 		if v < lo || v > hi {
 			return 0, invalid(name, fmt.Sprintf("%d is out of range %d–%d", v, lo, hi))

@@ -2,8 +2,11 @@ package dashboard
 
 import (
 	"crypto/hmac"
+	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 )
@@ -22,8 +25,10 @@ func (d *Dashboard) loginRoutes(r *gin.Engine, base *template.Template) {
 	tmpl := template.Must(template.Must(base.Clone()).ParseFS(templateFS, "templates/login.html"))
 	def := &pageDef{name: "login", path: "/login", tmpl: tmpl}
 	show := func(c *gin.Context, lv loginView, status int) {
-		p, _ := d.newPage(c, def)
-		if p == nil { // a non-canonical query: the form needs none of it
+		// The form needs none of the query but its view (next is read
+		// already): the rest is not carried into the header's links.
+		p, _ := d.newPage(onlyView(c), def)
+		if p == nil { // a non-canonical query
 			p, _ = d.newPage(withoutQuery(c), def)
 		}
 		lv.Token = randomToken()
@@ -38,35 +43,58 @@ func (d *Dashboard) loginRoutes(r *gin.Engine, base *template.Template) {
 	})
 	r.POST("/login", func(c *gin.Context) {
 		now := d.opts.Now()
-		next := safeNext(c.PostForm("next"))
+		form := postForm(c)
+		next := safeNext(form.Get("next"))
 		ck, err := c.Cookie(cookieLogin)
-		if err != nil || ck == "" || !hmac.Equal([]byte(ck), []byte(c.PostForm(formCSRF))) {
+		if err != nil || ck == "" || !hmac.Equal([]byte(ck), []byte(form.Get(formCSRF))) {
 			d.forbidden(c, "the sign-in form expired; reload it and try again")
 			return
 		}
-		addr := c.ClientIP()
-		if d.auth.throttled(addr, now) {
-			d.opts.Logger.Warn("sign-in throttled", "client", addr)
+		client := clientOf(c)
+		name := form.Get("user")
+		err = d.auth.attempt(addrKey(client), d.auth.account(name), now, func() bool { return d.auth.checkPassword(name, form.Get("password"), now) })
+		if te, ok := errors.AsType[*throttledError](err); ok {
+			d.opts.Logger.Debug("sign-in refused: throttled", "client", client, "request_id", requestID(c))
+			c.Header("Retry-After", strconv.Itoa(retryAfter(te.wait)))
 			show(c, loginView{Next: next, Throttled: true}, http.StatusTooManyRequests)
 			return
 		}
-		name := c.PostForm("user")
-		if !d.auth.checkPassword(name, c.PostForm("password"), now) {
-			d.auth.failed(addr, now)
-			d.opts.Logger.Warn("sign-in failed", "client", addr)
+		if err != nil {
+			d.opts.Logger.Warn("sign-in failed", "client", client, "request_id", requestID(c))
 			show(c, loginView{Next: next, User: name, Failed: true}, http.StatusUnauthorized)
 			return
 		}
 		value, _ := d.auth.newSession(name, now)
 		http.SetCookie(c.Writer, d.auth.cookie(cookieSession, value, int(d.auth.cfg.SessionTTL.Seconds())))
 		http.SetCookie(c.Writer, d.auth.cookie(cookieLogin, "", -1))
-		d.opts.Logger.Info("signed in", "user", name, "client", addr)
+		d.opts.Logger.Info("signed in", "user", name, "client", client)
 		c.Redirect(http.StatusSeeOther, next)
 	})
+	// Signing out ends the session on the server: its cookie and its
+	// forms' CSRF token are worth nothing afterwards, wherever copied.
 	r.POST("/logout", d.requireAdmin, func(c *gin.Context) {
+		if id := c.GetString(ctxSession); id != "" {
+			d.auth.sessions.end(id)
+			d.opts.Logger.Info("signed out", "user", currentUser(c).Name, "client", clientOf(c))
+		}
 		http.SetCookie(c.Writer, d.auth.cookie(cookieSession, "", -1))
 		c.Redirect(http.StatusSeeOther, "/")
 	})
+}
+
+// onlyView is c with its query cut to the view parameters (language,
+// theme, embedding).
+func onlyView(c *gin.Context) *gin.Context {
+	q := c.Request.URL.Query()
+	keep := url.Values{}
+	for _, k := range []string{pLang, pTheme, pEmbed} {
+		if v, ok := q[k]; ok {
+			keep[k] = v
+		}
+	}
+	withoutQuery(c)
+	c.Request.URL.RawQuery = keep.Encode()
+	return c
 }
 
 // withoutQuery is c with its query string dropped.

@@ -45,6 +45,7 @@ func buildOpenAPI(version string, endpoints []*endpoint, actions []*action, push
 	paths := map[string]any{}
 	errs := map[string]any{}
 	for code, what := range map[string]string{"400": "a parameter is wrong; error.param names it", "404": "no such endpoint",
+		"414": "the URL is over 8 KiB", "429": "too many failed sign-ins from this address or for this account; see Retry-After",
 		"500": "internal error; quote error.request_id", "503": "the database engine is not answering; retry"} {
 		errs[code] = map[string]any{"description": what, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
 	}
@@ -128,7 +129,8 @@ func buildOpenAPI(version string, endpoints []*endpoint, actions []*action, push
 		responses := map[string]any{"200": map[string]any{"description": "done", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
 			"type": "object", "required": []string{"data"}, "properties": map[string]any{"data": schemaOf(reflect.TypeOf(ac.Data))}}}}}}
 		failures := map[string]string{"401": "no credentials, or wrong ones", "403": "not the admin, a cross-site request, or a form without its CSRF token",
-			"404": "nothing of that name", "500": "internal error; quote error.request_id"}
+			"404": "nothing of that name", "413": "the body is over 64 KiB", "415": "the body is not a urlencoded form",
+			"429": "too many failed sign-ins from this address or for this account; see Retry-After", "500": "internal error; quote error.request_id"}
 		maps.Copy(failures, ac.Errors)
 		for code, what := range failures {
 			responses[code] = map[string]any{"description": what, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
@@ -155,7 +157,7 @@ func buildOpenAPI(version string, endpoints []*endpoint, actions []*action, push
 		op := func(method string) map[string]any {
 			return map[string]any{
 				"operationId": "push_" + name + "_" + strings.ToLower(method),
-				"summary":     "Push receiver of collector " + name + " (mautrix checkpoints and bridge states); it authenticates its callers itself",
+				"summary":     "Push receiver of collector " + name + " (mautrix checkpoints and bridge states); it authenticates its callers itself, by their bridge tokens",
 				"parameters":  []any{map[string]any{"name": "rest", "in": "path", "required": true, "schema": map[string]any{"type": "string"}, "description": "the receiver's own path; may contain slashes"}},
 				"responses":   map[string]any{"default": map[string]any{"description": "as the receiver answers"}},
 			}
@@ -184,7 +186,8 @@ func buildOpenAPI(version string, endpoints []*endpoint, actions []*action, push
 			"type": "object", "required": []string{"error"},
 			"properties": map[string]any{"error": map[string]any{"type": "object", "required": []string{"code", "message", "request_id"},
 				"properties": map[string]any{
-					"code":       map[string]any{"type": "string", "enum": []string{codeInvalid, codeUnauthorized, codeForbidden, codeNotFound, codeMethodNotAllowed, codeConflict, codeEngineUnavailable, codeInternal}},
+					"code": map[string]any{"type": "string", "enum": []string{codeInvalid, codeUnauthorized, codeForbidden, codeNotFound, codeMethodNotAllowed, codeConflict,
+						codeEngineUnavailable, codeInternal, codeTooLarge, codeURITooLong, codeUnsupportedMedia, codeTooManyRequests, codeRequestTimeout}},
 					"message":    map[string]any{"type": "string"},
 					"param":      map[string]any{"type": "string", "description": "the parameter at fault (400 only)"},
 					"request_id": map[string]any{"type": "string", "description": "also in the X-Request-Id header and the server log"},

@@ -256,15 +256,15 @@ func (d *Dashboard) silenceRequest(c *gin.Context, now time.Time) (alerting.Sile
 	for _, k := range slices.Sorted(maps.Keys(form)) {
 		switch {
 		case !slices.Contains([]string{pRule, pMatchers, pDuration, pUntil, pComment, formCSRF}, k):
-			return alerting.SilenceRequest{}, invalid(k, "unknown parameter; a silence takes rule, matchers, duration, until and comment")
+			return alerting.SilenceRequest{}, invalid(clip(k), "unknown parameter; a silence takes rule, matchers, duration, until and comment")
 		case len(form[k]) > 1 && k != pMatchers:
-			return alerting.SilenceRequest{}, invalid(k, "given more than once")
+			return alerting.SilenceRequest{}, invalid(clip(k), "given more than once")
 		}
 	}
 	var req alerting.SilenceRequest
 	if rule := strings.TrimSpace(form.Get(pRule)); rule != "" {
 		if len(d.opts.AlertRules) > 0 && !slices.ContainsFunc(d.opts.AlertRules, func(r analytics.Rule) bool { return r.Name == rule }) {
-			return req, invalid(pRule, fmt.Sprintf("no alert rule named %q is configured", rule))
+			return req, invalid(pRule, fmt.Sprintf("no alert rule named %s is configured", quote(rule)))
 		}
 		req.Matchers = append(req.Matchers, "rule="+strconv.Quote(rule))
 	}
@@ -323,7 +323,7 @@ func parseSilenceDuration(s string) (time.Duration, error) {
 	}
 	switch {
 	case err != nil:
-		return 0, invalid(pDuration, fmt.Sprintf("%q is not a duration like 90m, 4h, 1h30m or 3d", s))
+		return 0, invalid(pDuration, fmt.Sprintf("%s is not a duration like 90m, 4h, 1h30m or 3d", quote(s)))
 	case dur < minSilence || dur > maxSilence:
 		return 0, invalid(pDuration, fmt.Sprintf("must be between %s and %s", minSilence, fmtDays(maxSilence)))
 	}

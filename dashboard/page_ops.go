@@ -40,7 +40,7 @@ func (d *Dashboard) buildCollectors(p *pageCtx) error {
 				if c.Status == "error" {
 					kind = "error"
 				}
-				p.notice(kind, p.T("collectors.ran", c.Name, p.T("status."+c.Status), fmtNum(c.Rows)))
+				p.notice(kind, p.T("collectors.ran", c.Name, p.T("status."+c.Status), fmtNum(c.Stored), fmtNum(c.Rows)))
 			}
 		}
 	}
@@ -66,10 +66,14 @@ type errNoSuch struct{ what, name string }
 
 func (e errNoSuch) Error() string {
 	if e.what == "silence" {
-		return fmt.Sprintf("no active silence %q", e.name)
+		return fmt.Sprintf("no active silence %s", quote(e.name))
 	}
-	return fmt.Sprintf("no %s named %q is configured", e.what, e.name)
+	return fmt.Sprintf("no %s named %s is configured", e.what, quote(e.name))
 }
+
+// maxRunNow bounds a run the admin started and waits for (a collector's
+// or a report's); its answer may take that long.
+const maxRunNow = 30 * time.Minute
 
 func (d *Dashboard) runCollector(c *gin.Context, name string) (CollectorRun, error) {
 	if d.opts.RunCollector == nil || d.opts.Collectors == nil {
@@ -84,8 +88,9 @@ func (d *Dashboard) runCollector(c *gin.Context, name string) (CollectorRun, err
 	}
 	// A run has its own timeout in the runner; it continues if the admin
 	// closes the tab, and its outcome is recorded in collector_runs.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 30*time.Minute)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), maxRunNow)
 	defer cancel()
+	allowSlowAnswer(c, maxRunNow+time.Minute)
 	d.opts.Logger.Info("collector run requested", "collector", name, "by", currentUser(c).Name, "request_id", requestID(c))
 	run, err := d.opts.RunCollector(ctx, name)
 	d.forget()

@@ -213,7 +213,7 @@ func (a *api) registerReports() {
 				d.Reports[i].Runs = append(d.Reports[i].Runs, runJSON(r, a.opts.ReportDir))
 			}
 			if p.report != "" && len(d.Reports) == 0 {
-				return nil, invalid(pReport, fmt.Sprintf("no report named %q is configured or on record", p.report))
+				return nil, invalid(pReport, fmt.Sprintf("no report named %s is configured or on record", quote(p.report)))
 			}
 			rest := d.Reports[configured:]
 			slices.SortFunc(rest, func(x, y reportJSON) int { return strings.Compare(x.Name, y.Name) })
@@ -365,8 +365,9 @@ func (d *Dashboard) runReport(c *gin.Context, name string) (queries.ReportRun, e
 	}
 	// As a collector run: it goes on if the admin closes the tab, and its
 	// outcome is recorded in report_runs either way.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 30*time.Minute)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), maxRunNow)
 	defer cancel()
+	allowSlowAnswer(c, maxRunNow+time.Minute)
 	d.opts.Logger.Info("report run requested", "report", name, "by", currentUser(c).Name, "request_id", requestID(c))
 	run, err := d.opts.Reports.Run(ctx, name, report.Request{Trigger: report.TriggerManual})
 	d.forget()
@@ -409,6 +410,9 @@ var runFileTypes = map[string]struct{ contentType, disposition, csp string }{
 	".pdf": {"application/pdf", "inline", "default-src 'none'; frame-ancestors 'none'"},
 	".zip": {"application/zip", "attachment", "default-src 'none'; frame-ancestors 'none'; sandbox"},
 }
+
+// reportFileWriteTime is how long sending one report file may take.
+const reportFileWriteTime = 10 * time.Minute
 
 func (d *Dashboard) serveRunFile(c *gin.Context) {
 	id, name := c.Param("run"), c.Param("file")
@@ -465,6 +469,7 @@ func (d *Dashboard) serveRunFile(c *gin.Context) {
 	h.Set("Content-Security-Policy", t.csp)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "private, max-age=3600") // a run's files never change
+	allowSlowAnswer(c, reportFileWriteTime)         // a report's PDF or ZIP can be large, the reader slow
 	http.ServeContent(c.Writer, c.Request, name, st.ModTime(), f)
 }
 

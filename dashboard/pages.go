@@ -64,6 +64,12 @@ type pageCtx struct {
 	values url.Values
 	view   *view
 	status int
+	// invalid are the parameters found wrong: named once in a notice, not
+	// carried into the page's links (scrub). asked are the parameters of
+	// the API questions the page asked: with the filter's and the view's,
+	// the parameters its links carry.
+	invalid map[string]bool
+	asked   map[string]bool
 }
 
 // view is what the layout and page templates see.
@@ -292,8 +298,19 @@ func (d *Dashboard) newPage(c *gin.Context, def *pageDef) (*pageCtx, string) {
 		if dur, err := time.ParseDuration(s); err == nil && dur >= 5*time.Second && dur <= 24*time.Hour {
 			p.view.Refresh = int(dur.Seconds())
 		} else if s != "off" {
-			p.notice("warn", translate(lang, "notice.bad_refresh", s))
+			p.notice("warn", translate(lang, "notice.bad_refresh", clip(s)))
+			p.markInvalid(pRefresh)
 		}
+	}
+	// View parameters that mean nothing are not carried from page to page.
+	if _, ok := parseLang(canon.Get(pLang)); !ok && canon.Has(pLang) {
+		p.markInvalid(pLang)
+	}
+	if !slices.Contains(themes, canon.Get(pTheme)) && canon.Has(pTheme) {
+		p.markInvalid(pTheme)
+	}
+	if canon.Has(pEmbed) && !p.view.Embed {
+		p.markInvalid(pEmbed)
 	}
 	if u := p.view.User; u != nil {
 		p.view.CSRF = u.csrf
@@ -390,7 +407,7 @@ func (p *pageCtx) navigation() {
 func (p *pageCtx) carried() url.Values {
 	out := url.Values{}
 	for _, k := range filterParams {
-		if s := p.values.Get(k); s != "" {
+		if s := p.values.Get(k); s != "" && !p.invalid[k] {
 			out[k] = []string{s}
 		}
 	}
@@ -401,7 +418,9 @@ func (p *pageCtx) carried() url.Values {
 func (p *pageCtx) with(name, value string, more ...string) string {
 	v := url.Values{}
 	for k, vs := range p.values {
-		v[k] = slices.Clone(vs)
+		if !p.invalid[k] {
+			v[k] = slices.Clone(vs)
+		}
 	}
 	set := func(k, val string) {
 		if val == "" {
@@ -419,8 +438,13 @@ func (p *pageCtx) with(name, value string, more ...string) string {
 
 func (p *pageCtx) T(key string, args ...any) string { return p.view.T(key, args...) }
 
+// notice adds a notice to the page, once: two questions failing on the
+// same parameter say so once.
 func (p *pageCtx) notice(kind, text string) {
-	p.view.Notices = append(p.view.Notices, notice{Kind: kind, Text: text})
+	n := notice{Kind: kind, Text: text}
+	if !slices.Contains(p.view.Notices, n) {
+		p.view.Notices = append(p.view.Notices, n)
+	}
 }
 
 // fail turns an error into a notice on the page and the status it is
@@ -432,9 +456,10 @@ func (p *pageCtx) fail(err error) {
 	id := p.reqID
 	switch {
 	case errors.As(err, &ie):
-		msg := ie.Message
+		msg := clipEchoes(ie.Message, p.values)
 		if ie.Param != "" {
-			msg = ie.Param + ": " + msg
+			msg = clip(ie.Param) + ": " + msg
+			p.markInvalid(ie.Param)
 		}
 		p.notice("error", msg)
 		p.setStatus(http.StatusBadRequest)
@@ -460,7 +485,11 @@ func (p *pageCtx) setStatus(s int) {
 func (p *pageCtx) ask(path string, extra ...string) (result, map[string]string, error) {
 	ep := p.d.api.endpointAt(path)
 	v := url.Values{}
+	if p.asked == nil {
+		p.asked = map[string]bool{}
+	}
 	for _, name := range ep.allowed() {
+		p.asked[name] = true
 		if name == pFormat || name == pTable {
 			continue
 		}
@@ -560,6 +589,7 @@ func (p *pageCtx) render(t *template.Template) {
 
 // html executes the page inside the layout.
 func (p *pageCtx) html(t *template.Template) ([]byte, error) {
+	p.scrub()
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p.view); err != nil {
 		return nil, fmt.Errorf("cannot render page %s: %w", p.def.name, err)

@@ -104,16 +104,16 @@ const pdfTimeout = 2 * time.Minute
 // HTML and the ZIP are delivered all the same.
 func (r *ReportRenderer) pdf(ctx context.Context, html []byte) ([]byte, string) {
 	if r.chromium == "" {
-		return nil, "no PDF: Chromium is not installed (Debian package chromium); the HTML and CSV were delivered"
+		return nil, "Chromium is not installed (Debian package chromium); the HTML and CSV were delivered"
 	}
 	dir, err := os.MkdirTemp("", "imscope-report-")
 	if err != nil {
-		return nil, "no PDF: " + err.Error()
+		return nil, err.Error()
 	}
 	defer os.RemoveAll(dir)
 	file := filepath.Join(dir, "report.html")
 	if err := os.WriteFile(file, html, 0o600); err != nil {
-		return nil, "no PDF: " + err.Error()
+		return nil, err.Error()
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(r.chromium), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
@@ -123,17 +123,17 @@ func (r *ReportRenderer) pdf(ctx context.Context, html []byte) ([]byte, string) 
 	bctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
 	if err := chromedp.Do(bctx, chromedp.Navigate("file://"+file)); err != nil {
-		return nil, "no PDF: Chromium could not open the report: " + err.Error()
+		return nil, "Chromium could not open the report: " + err.Error()
 	}
 	tctx, cancelT := context.WithTimeout(bctx, pdfTimeout)
 	defer cancelT()
 	if _, err := chromedp.Run(tctx, chromedp.Poll[bool](`document.querySelectorAll("[data-chart]:not([data-drawn])").length === 0`, chromedp.WithPollingTimeout(time.Minute))); err != nil {
-		return nil, "no PDF: the charts were not drawn: " + err.Error()
+		return nil, "the charts were not drawn: " + err.Error()
 	}
 	pdf, err := chromedp.Run(tctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFMargin(0.4), chromedp.PDFPrintBackground(),
 		func(p *page.PrintToPDFParams) { p.PreferCSSPageSize = ptr(true) }))
 	if err != nil {
-		return nil, "no PDF: Chromium could not print the report: " + err.Error()
+		return nil, "Chromium could not print the report: " + err.Error()
 	}
 	return pdf, ""
 }

@@ -206,8 +206,8 @@ func TestReport(t *testing.T) {
 // and without Chromium it has no PDF but says why.
 func TestReportChineseWithoutChromium(t *testing.T) {
 	out, _, _ := renderDemo(t, langZH, "")
-	if out.PDF != nil || !strings.Contains(out.PDFNote, "Chromium") {
-		t.Errorf("PDF %d bytes, note %q", len(out.PDF), out.PDFNote)
+	if out.PDF != nil || !strings.Contains(out.PDFNote, "Chromium") || strings.HasPrefix(out.PDFNote, "no PDF") {
+		t.Errorf("PDF %d bytes, note %q; want why, without the run's own \"no PDF: \"", len(out.PDF), out.PDFNote)
 	}
 	html := string(out.HTML)
 	for _, s := range []string{`<html lang="zh-CN"`, "摘要", "市场份额", "腾讯QQ", "份额"} {

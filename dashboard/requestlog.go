@@ -49,7 +49,7 @@ func requestLog(log *slog.Logger) gin.HandlerFunc {
 		if route == "" {
 			route = "(unmatched)"
 		}
-		attrs := []any{"request_id", id, "method", c.Request.Method, "route", route, "status", c.Writer.Status(),
+		attrs := []any{"request_id", id, "method", method(c.Request), "route", route, "status", c.Writer.Status(),
 			"duration", time.Since(start), "bytes", c.Writer.Size()}
 		if xc := c.Writer.Header().Get("X-Cache"); xc != "" {
 			attrs = append(attrs, "cache", xc)

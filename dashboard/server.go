@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"path/filepath"
 	"slices"
 	"time"
@@ -53,6 +54,12 @@ type Options struct {
 	RequestTimeout time.Duration
 	// Auth says who may view and who may act.
 	Auth Auth
+	// TrustedProxies are the reverse proxies whose forwarding headers
+	// (X-Forwarded-For, Forwarded, X-Real-IP) name the client; from any
+	// other peer they are ignored and the client is the TCP peer. Sign-in
+	// throttling counts per client, so this must name only proxies the
+	// operator runs (ParseTrustedProxies reads the config's list).
+	TrustedProxies []netip.Prefix
 	// FrameAncestors, when set, are the origins allowed to frame the pages
 	// (CSP frame-ancestors, e.g. https://wiki.example.org); framing is
 	// refused otherwise. ?embed=1 drops the header and footer for framing.
@@ -124,7 +131,7 @@ func New(opts Options) (*Dashboard, error) {
 		}
 		opts.ReportDir = dir
 	}
-	d := &Dashboard{opts: opts, api: newAPI(opts), auth: newAuthenticator(opts.Auth), crossOrigin: http.NewCrossOriginProtection(),
+	d := &Dashboard{opts: opts, api: newAPI(opts), auth: newAuthenticator(opts.Auth, opts.Logger), crossOrigin: http.NewCrossOriginProtection(),
 		rendered: newCache[*renderedPage](opts.CacheTTL, 256, opts.Now)}
 	static, err := loadStatic()
 	if err != nil {
@@ -151,6 +158,12 @@ func New(opts Options) (*Dashboard, error) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	// gin trusts every proxy by default; the dashboard finds the client
+	// itself (clientaddr.go), and gin's ClientIP must not say otherwise.
+	r.ForwardedByClientIP = false
+	if err := r.SetTrustedProxies(nil); err != nil {
+		return nil, fmt.Errorf("cannot configure gin's proxies: %w", err)
+	}
 	// requestLog runs first so that even a panic's 500 is logged with its id.
 	r.Use(requestLog(opts.Logger), gin.CustomRecoveryWithWriter(io.Discard, func(c *gin.Context, v any) {
 		opts.Logger.Error("panic while serving", "request_id", requestID(c), "route", c.FullPath(), "panic", v)
@@ -159,11 +172,16 @@ func New(opts Options) (*Dashboard, error) {
 			return
 		}
 		c.AbortWithStatus(http.StatusInternalServerError)
-	}), securityHeaders(opts.FrameAncestors), d.authMiddleware)
+	}), securityHeaders(opts.FrameAncestors), limitRequest, d.authMiddleware)
 	r.NoRoute(d.notFound)
 	r.NoMethod(d.methodNotAllowed)
-	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	// Health answers are never cached: a stale "ok" would hide an outage.
+	r.GET("/healthz", func(c *gin.Context) {
+		c.Header("Cache-Control", "no-store")
+		c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	})
 	r.GET("/readyz", func(c *gin.Context) {
+		c.Header("Cache-Control", "no-store")
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 		defer cancel()
 		if err := opts.Engine.Ping(ctx); err != nil {
@@ -177,7 +195,7 @@ func New(opts Options) (*Dashboard, error) {
 		r.GET("/metrics", gin.WrapH(opts.Metrics))
 	}
 	for _, name := range push {
-		h := gin.WrapH(http.StripPrefix(apiPrefix+"/push/"+name, opts.Push[name]))
+		h := d.pushReceiver(http.StripPrefix(apiPrefix+"/push/"+name, opts.Push[name]))
 		for _, m := range pushMethods {
 			r.Handle(m, apiPrefix+"/push/"+name+"/*rest", h)
 		}
@@ -193,8 +211,34 @@ func New(opts Options) (*Dashboard, error) {
 	return d, nil
 }
 
-// ServeHTTP serves a request.
-func (d *Dashboard) ServeHTTP(w http.ResponseWriter, r *http.Request) { d.router.ServeHTTP(w, r) }
+// ServeHTTP serves a request; HEAD is served wherever GET is.
+func (d *Dashboard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	d.router.ServeHTTP(w, asGet(r))
+}
+
+// pushReceiver mounts a push receiver. It judges its callers' tokens
+// itself; the dashboard only limits guessing: a client whose tokens it
+// refused too often (a budget apart from sign-ins, throttle.go) is
+// answered 429 before the receiver sees the request.
+func (d *Dashboard) pushReceiver(h http.Handler) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		// Not held like sign-ins (throttle.hold): a receiver refuses a
+		// token at once, before reading the body, so concurrent guesses
+		// are counted as fast as they come, and lawful pushes stay parallel.
+		addr, now := addrKey(clientOf(c)), d.opts.Now()
+		if wait := d.auth.throttle.wait(scopePush, addr, "", now); wait > 0 {
+			d.opts.Logger.Debug("push refused: throttled", "client", clientOf(c), "request_id", requestID(c))
+			tooManyRequests(c, wait, "too many pushes with a wrong token from this address; try again later")
+			return
+		}
+		h.ServeHTTP(c.Writer, c.Request)
+		if c.Writer.Status() == http.StatusUnauthorized {
+			if held, _ := d.auth.throttle.failed(scopePush, addr, "", now); held {
+				d.opts.Logger.Warn("push throttled: too many wrong tokens from one client", "client", clientOf(c), "for", addrWindow)
+			}
+		}
+	}
+}
 
 // Routes lists the mounted routes (for the OpenAPI test and the docs).
 func (d *Dashboard) Routes() gin.RoutesInfo { return d.router.Routes() }

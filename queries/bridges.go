@@ -58,3 +58,29 @@ func BridgeStatesSpan(ctx context.Context, e Engine, from, to time.Time) ([]Brid
 	}
 	return out, rows.Err()
 }
+
+var sqlBridgeTrafficStamps = mustSQL("bridge_traffic_stamps.sql")
+
+// TrafficStamp is when a stored traffic row of a bridge is stamped.
+type TrafficStamp struct {
+	Bridge string
+	TS     time.Time
+}
+
+// TrafficStamps returns the time stamps of source's traffic rows since since.
+func TrafficStamps(ctx context.Context, e Engine, source string, since time.Time) ([]TrafficStamp, error) {
+	rows, err := e.Query(ctx, sqlBridgeTrafficStamps, Named("source", source), Named("since", since))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the stored traffic of %s: %w", source, err)
+	}
+	defer rows.Close()
+	var out []TrafficStamp
+	for rows.Next() {
+		var s TrafficStamp
+		if err := rows.Scan(&s.Bridge, &s.TS); err != nil {
+			return nil, fmt.Errorf("cannot read the stored traffic of %s: %w", source, err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

@@ -15,7 +15,20 @@ type SkippedRowsError struct {
 	Skipped int
 	Written int
 	First   error // the first refusal, naming row and column
+	// Refused are the first maxRefusedListed refused rows, by their index
+	// in the rows given, with why.
+	Refused []RefusedRow
 }
+
+// RefusedRow is a row a batch refused: its index among the rows given, and why.
+type RefusedRow struct {
+	Index int
+	Err   error
+}
+
+// maxRefusedListed bounds SkippedRowsError.Refused: a file of a million bad
+// rows is reported by count past this.
+const maxRefusedListed = 1000
 
 func (e *SkippedRowsError) Error() string {
 	return fmt.Sprintf("%s: skipped %d rows that do not fit (wrote %d); first: %v", e.Table, e.Skipped, e.Written, e.First)
@@ -45,6 +58,9 @@ func send(ctx context.Context, e Engine, table string, columns []string, n int, 
 				skipped = &SkippedRowsError{Table: table, First: err}
 			}
 			skipped.Skipped++
+			if len(skipped.Refused) < maxRefusedListed {
+				skipped.Refused = append(skipped.Refused, RefusedRow{Index: i, Err: err})
+			}
 		}
 	}
 	if err := b.Send(); err != nil {

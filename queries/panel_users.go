@@ -34,7 +34,7 @@ type PanelRefresh struct {
 // panel_users_builds) of each period up to date with panel_activity. A
 // period whose build read exactly the rows the period holds now (the same
 // count and sum of row hashes, which ClickHouse keeps in a projection) is
-// left alone — a re-import that ClickHouse deduplicated by its insert token
+// left alone — a re-import whose keys were all stored (queries.Store)
 // changes no rows, so it costs a few milliseconds — and any other is rebuilt
 // whole, because rows of one user may arrive in several inserts and only
 // the whole period says which network is their primary.

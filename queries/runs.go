@@ -16,7 +16,10 @@ type CollectorRun struct {
 	Target    string
 	StartedAt time.Time
 	Duration  time.Duration
-	Rows      uint64
+	Rows      uint64 // rows read
+	Stored    uint64 // rows stored (new, or published shares replaced)
+	Existing  uint64 // rows whose key was stored with the same figures: not stored again
+	Conflicts uint64 // rows whose key was stored with other figures: not stored
 	Status    string // ok, partial (some input was bad), error
 	Error     string
 	Warnings  []string // the first problems met, each with where
@@ -33,9 +36,9 @@ func InsertCollectorRun(ctx context.Context, e Engine, r CollectorRun) error {
 	if warnings == nil {
 		warnings = []string{}
 	}
-	cols := []string{"run_id", "collector", "kind", "target", "started_at", "duration_ms", "rows", "status", "error", "warnings", "labels"}
+	cols := []string{"run_id", "collector", "kind", "target", "started_at", "duration_ms", "rows", "stored", "existing", "conflicts", "status", "error", "warnings", "labels"}
 	return send(ctx, e, "collector_runs", cols, 1, func(int) []any {
-		return []any{r.RunID, r.Collector, r.Kind, r.Target, r.StartedAt, uint32(min(r.Duration.Milliseconds(), 1<<32-1)), r.Rows, r.Status, errText, warnings, map[string]string{}}
+		return []any{r.RunID, r.Collector, r.Kind, r.Target, r.StartedAt, uint32(min(r.Duration.Milliseconds(), 1<<32-1)), r.Rows, r.Stored, r.Existing, r.Conflicts, r.Status, errText, warnings, map[string]string{}}
 	})
 }
 
@@ -51,7 +54,7 @@ func LatestCollectorRuns(ctx context.Context, e Engine) ([]CollectorRun, error) 
 		var r CollectorRun
 		var ms uint32
 		var errText *string
-		if err := rows.Scan(&r.Collector, &r.Kind, &r.Target, &r.StartedAt, &ms, &r.Rows, &r.Status, &errText, &r.Warnings, &r.LastOK); err != nil {
+		if err := rows.Scan(&r.Collector, &r.Kind, &r.Target, &r.StartedAt, &ms, &r.Rows, &r.Stored, &r.Existing, &r.Conflicts, &r.Status, &errText, &r.Warnings, &r.LastOK); err != nil {
 			return nil, fmt.Errorf("cannot read collector runs: %w", err)
 		}
 		r.Duration = time.Duration(ms) * time.Millisecond

@@ -33,6 +33,7 @@ func cmdCollect(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer p.Close()
+	built.useEngine(p.engine)
 	failed := 0
 	for _, name := range names {
 		c, ok := built.find(name)
@@ -41,7 +42,7 @@ func cmdCollect(ctx context.Context, env *environment, args []string) error {
 		}
 		run := p.runner.Run(ctx, c)
 		printRun(env.stdout, run)
-		if run.Status == "error" {
+		if runFailed(run, name) != nil {
 			failed++
 		}
 	}

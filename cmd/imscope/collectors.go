@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -12,6 +14,7 @@ import (
 	"github.com/imscope/imscope/collector/jsonapi"
 	"github.com/imscope/imscope/collector/openmetrics"
 	"github.com/imscope/imscope/collector/simulate"
+	"github.com/imscope/imscope/queries"
 )
 
 // defaultRunTimeout bounds a collector run whose config sets no timeout, so
@@ -25,6 +28,29 @@ type builtCollectors struct {
 	receivers map[string]http.Handler // collector name → push endpoint
 	// flushers hold rows in memory between runs; serve drains them at shutdown.
 	flushers []*checkpoints.Receiver
+	// engine answers the push receivers' question of which intervals are
+	// stored (checkpoints.Options.Stored); set by useEngine once it is open.
+	engine queries.Engine
+}
+
+// useEngine gives the push receivers the engine their stored traffic is in.
+func (b *builtCollectors) useEngine(e queries.Engine) { b.engine = e }
+
+// storedIntervals answers a push receiver's question of which intervals of
+// its traffic are stored.
+func (b *builtCollectors) storedIntervals(ctx context.Context, source string, since time.Time) ([]checkpoints.StoredInterval, error) {
+	if b.engine == nil {
+		return nil, errors.New("the engine is not open yet")
+	}
+	stamps, err := queries.TrafficStamps(ctx, b.engine, source, since)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]checkpoints.StoredInterval, len(stamps))
+	for i, s := range stamps {
+		out[i] = checkpoints.StoredInterval{Bridge: s.Bridge, TS: s.TS}
+	}
+	return out, nil
 }
 
 // buildCollectors turns the collectors config into sources.
@@ -50,7 +76,7 @@ func buildCollectors(cfg *Config, getenv func(string) string, log *slog.Logger) 
 			c.Source, err = jsonapi.New(cc.Name, *cc.JSON, jsonapi.Options{Logger: clog, HTTPClient: client, Getenv: getenv})
 		case "checkpoints":
 			var r *checkpoints.Receiver
-			r, err = checkpoints.New(cc.Name, *cc.Checkpoints, checkpoints.Options{Logger: clog, Getenv: getenv})
+			r, err = checkpoints.New(cc.Name, *cc.Checkpoints, checkpoints.Options{Logger: clog, Getenv: getenv, Stored: out.storedIntervals})
 			if err == nil {
 				c.Source, c.Target = r, "push: /api/v1/push/"+cc.Name+"/"
 				out.receivers[cc.Name] = r

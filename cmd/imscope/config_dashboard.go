@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/hex"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"time"
@@ -26,9 +27,10 @@ type DashboardConfig struct {
 	// AdminTokenSHA256 is the hex SHA-256 of an API token for scripts
 	// (Authorization: Bearer TOKEN); `imscope new-token` makes a pair.
 	AdminTokenSHA256 string `yaml:"admin_token_sha256"`
-	// SessionKeyEnv names the variable holding the key that signs session
-	// cookies (hex, at least 32 bytes); unset, a key is made at start and
-	// sessions end with the process.
+	// SessionKeyEnv names the variable holding the key of the MACs on
+	// session cookies and form tokens (hex, at least 32 bytes); unset, a
+	// key is made at start. Sessions live in memory and end with the
+	// process either way.
 	SessionKeyEnv string `yaml:"session_key_env"`
 	// SecureCookies marks cookies Secure: set it when the dashboard is
 	// served over HTTPS (behind a proxy).
@@ -39,12 +41,69 @@ type DashboardConfig struct {
 	// BridgesRefresh is how often the Bridges page refreshes itself; 0
 	// turns it off.
 	BridgesRefresh time.Duration `yaml:"bridges_refresh"`
+	// TrustedProxies are the addresses or networks (10.0.0.0/8) of the
+	// reverse proxies in front of imscope: only from them are
+	// X-Forwarded-For, Forwarded and X-Real-IP believed. Empty: the client
+	// is the TCP peer, whatever headers it sends.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	// HTTP bounds what one connection may hold.
+	HTTP HTTPConfig `yaml:"http"`
+}
+
+// HTTPConfig is `dashboard.http:`, the HTTP server's limits. A client that
+// sends its request slowly, sends nothing on a kept-alive connection or
+// reads its answer slowly is cut off, so no one can hold connections (and
+// file descriptors) open for free. The defaults suit a dashboard behind a
+// proxy.
+type HTTPConfig struct {
+	// ReadHeaderTimeout bounds reading a request's headers.
+	ReadHeaderTimeout time.Duration `yaml:"read_header_timeout"`
+	// ReadTimeout bounds reading a whole request, body included (push
+	// bodies are at most max_body_bytes, forms a few kilobytes).
+	ReadTimeout time.Duration `yaml:"read_timeout"`
+	// WriteTimeout bounds answering, from the end of the request's headers:
+	// it must leave room for the API's slowest questions (60 s). Report
+	// files, which can be large, get 10 minutes, and an admin's "run now",
+	// which answers when the run has ended, 31 (dashboard.allowSlowAnswer).
+	WriteTimeout time.Duration `yaml:"write_timeout"`
+	// IdleTimeout is how long a kept-alive connection may wait for its next
+	// request; keep it above the proxy's own idle timeout for upstreams.
+	IdleTimeout time.Duration `yaml:"idle_timeout"`
+	// MaxHeaderBytes caps the request line and headers together.
+	MaxHeaderBytes int `yaml:"max_header_bytes"`
+}
+
+// Defaults of dashboard.http.
+func defaultHTTPConfig() HTTPConfig {
+	return HTTPConfig{ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 2 * time.Minute,
+		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+}
+
+func (h HTTPConfig) validate(p *configProblems) {
+	for _, d := range []struct {
+		key string
+		v   time.Duration
+	}{{"read_header_timeout", h.ReadHeaderTimeout}, {"read_timeout", h.ReadTimeout}, {"write_timeout", h.WriteTimeout}, {"idle_timeout", h.IdleTimeout}} {
+		if d.v < time.Second || d.v > 24*time.Hour {
+			p.errorf("dashboard.http."+d.key, "must be from 1s to 24h, not %s", d.v)
+		}
+	}
+	if h.MaxHeaderBytes < 4<<10 || h.MaxHeaderBytes > 1<<20 {
+		p.errorf("dashboard.http.max_header_bytes", "must be from 4096 to 1048576, not %d", h.MaxHeaderBytes)
+	}
+}
+
+// server applies the limits to an HTTP server.
+func (h HTTPConfig) server(handler http.Handler) *http.Server {
+	return &http.Server{Handler: handler, ReadHeaderTimeout: h.ReadHeaderTimeout, ReadTimeout: h.ReadTimeout,
+		WriteTimeout: h.WriteTimeout, IdleTimeout: h.IdleTimeout, MaxHeaderBytes: h.MaxHeaderBytes}
 }
 
 const defaultSessionKeyEnv = "IMSCOPE_SESSION_KEY"
 
 func defaultDashboardConfig() DashboardConfig {
-	return DashboardConfig{AdminUser: "admin", SessionKeyEnv: defaultSessionKeyEnv, FrameAncestors: []string{}, BridgesRefresh: dashboard.DefaultBridgesRefresh}
+	return DashboardConfig{AdminUser: "admin", SessionKeyEnv: defaultSessionKeyEnv, FrameAncestors: []string{}, BridgesRefresh: dashboard.DefaultBridgesRefresh,
+		TrustedProxies: []string{}, HTTP: defaultHTTPConfig()}
 }
 
 var (
@@ -82,6 +141,12 @@ func (d *DashboardConfig) validate(p *configProblems) {
 	if d.BridgesRefresh != 0 && d.BridgesRefresh < 5*time.Second {
 		p.errorf("dashboard.bridges_refresh", "must be 0 (off) or at least 5s, not %s", d.BridgesRefresh)
 	}
+	for i, s := range d.TrustedProxies {
+		if _, err := dashboard.ParseTrustedProxies([]string{s}); err != nil {
+			p.errorf(fmt.Sprintf("dashboard.trusted_proxies[%d]", i), "%v", err)
+		}
+	}
+	d.HTTP.validate(p)
 }
 
 // auth turns the section into the dashboard's Auth, reading the session

@@ -4,8 +4,13 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -79,5 +84,32 @@ func TestCredentialCommands(t *testing.T) {
 	sum := sha256.Sum256([]byte(token))
 	if token == "" || hex.EncodeToString(sum[:]) != hash {
 		t.Errorf("token %q, sha256 %q", token, hash)
+	}
+}
+
+// TestDashboardHTTPConfig: dashboard.http and dashboard.trusted_proxies
+// are read from the file into the server's limits; keys left out keep
+// their defaults.
+func TestDashboardHTTPConfig(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "imscope.yaml")
+	yaml := "dashboard:\n  trusted_proxies: [127.0.0.1, \"10.0.0.0/8\", \"::1\"]\n  http: {read_timeout: 5s, max_header_bytes: 8192}\n"
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := loadConfig(path, cfgTestEnv(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := c.Dashboard.HTTP.server(http.NotFoundHandler())
+	def := defaultHTTPConfig()
+	if srv.ReadTimeout != 5*time.Second || srv.MaxHeaderBytes != 8192 || srv.ReadHeaderTimeout != def.ReadHeaderTimeout ||
+		srv.WriteTimeout != def.WriteTimeout || srv.IdleTimeout != def.IdleTimeout {
+		t.Errorf("server limits %+v", srv)
+	}
+	if got := c.Dashboard.TrustedProxies; !slices.Equal(got, []string{"127.0.0.1", "10.0.0.0/8", "::1"}) {
+		t.Errorf("trusted proxies %v", got)
+	}
+	if def.ReadHeaderTimeout <= 0 || def.ReadTimeout <= 0 || def.WriteTimeout <= time.Minute || def.IdleTimeout <= 0 || def.MaxHeaderBytes <= 0 {
+		t.Errorf("defaults %+v: every limit must be on, and answers allowed past the API's 60 s", def)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -25,9 +26,8 @@ const bcryptCost = 12
 // cmdHashPassword reads a password from standard input (one line) and
 // prints its bcrypt hash for dashboard.admin_password_bcrypt.
 func cmdHashPassword(_ context.Context, env *environment, args []string) error {
-	if len(args) > 0 {
-		fmt.Fprintln(env.stderr, "Usage: imscope hash-password < password.txt   (or type it and press Enter)")
-		return errUsage
+	if err := env.noArgs("hash-password", "< password.txt   (or type it and press Enter)", args); err != nil {
+		return err
 	}
 	fmt.Fprint(env.stderr, "password: ")
 	line, err := bufio.NewReader(stdin).ReadString('\n')
@@ -54,15 +54,28 @@ func cmdHashPassword(_ context.Context, env *environment, args []string) error {
 // the script (Authorization: Bearer), the hash for
 // dashboard.admin_token_sha256.
 func cmdNewToken(_ context.Context, env *environment, args []string) error {
-	if len(args) > 0 {
-		fmt.Fprintln(env.stderr, "Usage: imscope new-token")
-		return errUsage
+	if err := env.noArgs("new-token", "", args); err != nil {
+		return err
 	}
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
 	token := "ims_" + hex.EncodeToString(b)
 	sum := sha256.Sum256([]byte(token))
 	fmt.Fprintf(env.stdout, "token:  %s\nsha256: %s\n", token, hex.EncodeToString(sum[:]))
+	return nil
+}
+
+// noArgs parses the command line of a command that takes no flags and no
+// arguments, so that it still answers --help.
+func (env *environment) noArgs(name, positional string, args []string) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	if err := env.parseFlags(name, positional, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.stderr, "imscope %s: unexpected argument %q\n", name, fs.Arg(0))
+		return errUsage
+	}
 	return nil
 }
 

@@ -12,8 +12,8 @@ import (
 	"github.com/imscope/imscope/queries"
 )
 
-// cmdDemo loads the simulated demo market. Loading is idempotent: every
-// batch carries a deduplication token, so running it twice stores it once.
+// cmdDemo loads the simulated demo market. Loading is idempotent: every row
+// is stored once by its key, so running it twice stores it once.
 func cmdDemo(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	var f engineFlags

@@ -48,8 +48,5 @@ func cmdImport(ctx context.Context, env *environment, args []string) error {
 		Name: "import", Kind: "csv", Target: filepath.Base(env.args[1]), Timeout: 24 * time.Hour, Source: src,
 	})
 	printRun(env.stdout, run)
-	if run.Status == "error" {
-		return fmt.Errorf("import of %s failed", env.args[1])
-	}
-	return nil
+	return runFailed(run, "import of "+env.args[1])
 }

@@ -41,8 +41,8 @@ func writeUsageCSV(t *testing.T, n int) string {
 }
 
 // TestImportSurvivesKill9: an import killed with SIGKILL in the middle of a
-// batch, then run again, leaves every row exactly once — the batches the
-// first try stored carry the same deduplication tokens the second time.
+// batch, then run again, leaves every row exactly once — the rows the first
+// try stored are found by their keys the second time.
 func TestImportSurvivesKill9(t *testing.T) {
 	bin := buildBinary(t)
 	lib := projectLibrary(t)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -48,12 +49,18 @@ func openPipeline(ctx context.Context, env *environment) (*pipeline, error) {
 
 func (p *pipeline) Close() error { return p.engine.Close() }
 
-// printRun writes one run's outcome for people: a summary line, then the
-// first problems with where they were found.
+// printRun writes one run's outcome for people: a summary line that says
+// what became of the rows read — "6 rows read: 0 new, 6 already stored" —
+// then the first problems and warnings with where they were found.
 func printRun(w io.Writer, r collector.Run) {
-	fmt.Fprintf(w, "%s: %s, %d rows in %s", r.Collector, r.Status, r.Rows, r.Duration.Round(1e6))
+	o := r.Outcome
+	o.Rows = int(r.Rows) // rows read, also those a failed run never handed on
+	fmt.Fprintf(w, "%s: %s, %s in %s", r.Collector, r.Status, strings.Replace(o.String(), " rows:", " rows read:", 1), r.Duration.Round(1e6))
 	if r.Problems > 0 {
-		fmt.Fprintf(w, ", %d problems", r.Problems)
+		fmt.Fprintf(w, "; %d problems", r.Problems)
+	}
+	if r.Notices > 0 {
+		fmt.Fprintf(w, "; %d warnings", r.Notices)
 	}
 	fmt.Fprintln(w)
 	if r.Error != "" {
@@ -62,9 +69,22 @@ func printRun(w io.Writer, r collector.Run) {
 	for _, p := range r.Warnings {
 		fmt.Fprintf(w, "  %s\n", p)
 	}
-	if r.Problems > len(r.Warnings) {
-		fmt.Fprintf(w, "  … and %d more\n", r.Problems-len(r.Warnings))
+	if more := r.Problems + r.Notices - len(r.Warnings); more > 0 {
+		fmt.Fprintf(w, "  … and %d more\n", more)
 	}
+}
+
+// runFailed says why a run that did not end in error still failed its
+// user: it stored nothing and had problems, so every row it read was bad
+// (or in conflict). nil when the run stored, or found stored, any row.
+func runFailed(r collector.Run, what string) error {
+	switch {
+	case r.Status == "error":
+		return fmt.Errorf("%s failed", what)
+	case r.Problems > 0 && r.Stored == 0 && r.Existing == 0 && r.Outcome.Spooled == 0:
+		return fmt.Errorf("%s stored nothing: every row had a problem (%d problems)", what, r.Problems)
+	}
+	return nil
 }
 
 // isTerminal reports whether w is a terminal, for progress bars.

@@ -51,14 +51,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	name := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, args = args[0], args[1:]
+	} else if len(args) == 1 && isHelpFlag(args[0]) {
+		// `imscope --help`: every command. `imscope serve --help` is serve's.
+		printUsage(stdout)
+		return nil
 	}
 	if name == "help" {
-		printUsage(stdout)
-		return nil
-	}
-	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") && name == "serve" && len(args) == 1 {
-		printUsage(stdout)
-		return nil
+		if len(args) == 0 {
+			printUsage(stdout)
+			return nil
+		}
+		name, args = args[0], []string{"--help"} // `imscope help serve`
 	}
 	for _, c := range commands() {
 		if c.name == name {
@@ -101,6 +104,56 @@ func (f *engineFlags) register(fs *flag.FlagSet) {
 	fs.String("log-level", "", "debug, info, warn or error (IMSCOPE_LOG_LEVEL)")
 }
 
+// isHelpFlag reports whether arg asks for help, as the flag package reads it.
+func isHelpFlag(arg string) bool {
+	switch arg {
+	case "-h", "--h", "-help", "--help":
+		return true
+	}
+	return false
+}
+
+// summary is command name's line in the usage.
+func summary(name string) string {
+	for _, c := range commands() {
+		if c.name == name {
+			return c.summary
+		}
+	}
+	return ""
+}
+
+// parseFlags parses a command's flags. Its usage — what it does, its
+// arguments (positional, like "KIND FILE") and its flags — goes to stdout
+// when asked for with -h or --help (errHelp: the command then succeeds),
+// and to stderr after a mistake (errUsage).
+func (env *environment) parseFlags(name, positional string, fs *flag.FlagSet, args []string) error {
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "Usage: %s\n\n%s\n", strings.TrimSpace("imscope "+name+" [flags] "+positional), summary(name))
+		has := false
+		fs.VisitAll(func(*flag.Flag) { has = true })
+		if has {
+			fmt.Fprintln(w, "\nFlags:")
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+			fs.SetOutput(env.stderr)
+		}
+	}
+	fs.SetOutput(env.stderr)
+	fs.Usage = func() {} // printed below, to the right stream
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		usage(env.stdout)
+		return errHelp
+	case err != nil: // the flag package has said what was wrong
+		fmt.Fprintln(env.stderr)
+		usage(env.stderr)
+		return errUsage
+	}
+	return nil
+}
+
 // parse parses args for command name, which takes no arguments, and loads
 // the configuration.
 func (env *environment) parse(name string, fs *flag.FlagSet, f *engineFlags, args []string) error {
@@ -110,21 +163,13 @@ func (env *environment) parse(name string, fs *flag.FlagSet, f *engineFlags, arg
 // parseArgs is parse for a command that takes arguments, described by
 // positional in its usage line ("KIND FILE").
 func (env *environment) parseArgs(name, positional string, fs *flag.FlagSet, f *engineFlags, args []string) error {
-	fs.SetOutput(env.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(env.stderr, "Usage: imscope %s [flags] %s\n\nFlags:\n", name, positional)
-		fs.PrintDefaults()
-	}
 	// Flags may come before, between or after the arguments
 	// (`imscope import usage file.csv --strict`): the flag package stops at
 	// the first argument, so parse again after each one.
 	var rest []string
 	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return errHelp
-			}
-			return errUsage
+		if err := env.parseFlags(name, positional, fs, args); err != nil {
+			return err
 		}
 		if fs.NArg() == 0 {
 			break

@@ -136,7 +136,7 @@ func TestRunCommandLine(t *testing.T) {
 	}{
 		{name: "help", args: []string{"help"}, wantOut: "Commands:"},
 		{name: "--help", args: []string{"--help"}, wantOut: "migrate"},
-		{name: "command help", args: []string{"migrate", "--help"}, wantErrOut: "-database"},
+		{name: "command help", args: []string{"migrate", "--help"}, wantOut: "-database"},
 		{name: "unknown command", args: []string{"frobnicate"}, wantErr: errUsage, wantErrOut: `unknown command "frobnicate"`},
 		{name: "unknown flag", args: []string{"serve", "--no-such-flag"}, wantErr: errUsage, wantErrOut: "flag provided but not defined"},
 		{name: "stray argument", args: []string{"migrate", "extra"}, wantErr: errUsage, wantErrOut: `unexpected argument "extra"`},

@@ -43,6 +43,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	}
 	defer p.Close()
 	e := p.engine
+	built.useEngine(e)
 
 	sched := collector.NewScheduler(p.runner, time.Local, log)
 	for _, c := range built.list {
@@ -67,6 +68,10 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	proxies, err := dashboard.ParseTrustedProxies(env.cfg.Dashboard.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("dashboard.trusted_proxies: %w", err)
+	}
 	ttl := *cacheTTL
 	if ttl <= 0 {
 		ttl = -1 // dashboard.Options: negative is off, 0 the default
@@ -80,7 +85,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 			return dashboard.CollectorRun{Status: run.Status, Rows: run.Rows, Duration: run.Duration, Error: run.Error}, err
 		},
 		Alerts: alertStates, AlertRules: env.cfg.Alerts.Rules,
-		CacheTTL: ttl, Auth: auth, FrameAncestors: env.cfg.Dashboard.FrameAncestors, BridgesRefresh: env.cfg.Dashboard.refresh(),
+		CacheTTL: ttl, Auth: auth, TrustedProxies: proxies, FrameAncestors: env.cfg.Dashboard.FrameAncestors, BridgesRefresh: env.cfg.Dashboard.refresh(),
 	}
 	// Scheduled reports and alert delivery (report.go): reports draw the
 	// dashboard's own sections, so they take its options; the service is
@@ -108,7 +113,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := env.cfg.Dashboard.HTTP.server(handler)
 	url := "http://" + displayAddr(ln.Addr())
 	log.Info("imscope is serving", "url", url, "engine", e.Kind(), "config", env.cfg)
 	fmt.Fprintf(env.stdout, "imscope listening on %s\n", url)

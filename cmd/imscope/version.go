@@ -25,8 +25,11 @@ func buildVersion() string {
 
 func cmdVersion(_ context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("version", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	if err := fs.Parse(args); err != nil {
+	if err := env.parseFlags("version", "", fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.stderr, "imscope version: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
 	fmt.Fprintf(env.stdout, "imscope %s (%s, %s/%s)\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)

@@ -44,9 +44,49 @@ func TestCollectHandsOverEndedIntervals(t *testing.T) {
 		t.Fatalf("rows handed over twice: %+v", b)
 	}
 
-	// An outcome for the interval already handed over makes a second row.
+	// An outcome for the interval already handed over makes a second row:
+	// the interval's next revision, a millisecond later, so it has a key of
+	// its own (rows are stored once by key).
 	h.post(t, cpPath, tokenWA, cp("$late", "REMOTE", "PERM_FAILURE", 500))
-	sameRows(t, collect(t, h.recv).Bridges, []imscope.BridgeSample{row("whatsapp", "whatsapp", 1, 1, nil, 0)})
+	late := row("whatsapp", "whatsapp", 1, 1, nil, 0)
+	late.TS = late.TS.Add(time.Millisecond)
+	sameRows(t, collect(t, h.recv).Bridges, []imscope.BridgeSample{late})
+}
+
+// TestCollectAfterRestart: a receiver started after a restart asks which of
+// its intervals are stored before it hands any over, so the interval whose
+// row was stored at shutdown gets its further rows as a new revision; until
+// it can ask, it keeps its traffic.
+func TestCollectAfterRestart(t *testing.T) {
+	h := newHarness(t, testConfig()) // clock at 22:13:21, interval 1m
+	var asked []string
+	answer := errors.New("ClickHouse is not up yet")
+	h.recv.stored = func(_ context.Context, source string, since time.Time) ([]StoredInterval, error) {
+		asked = append(asked, source+" since "+since.Format(time.TimeOnly))
+		if answer != nil {
+			return nil, answer
+		}
+		// Rows stored before the restart: the interval's first two
+		// revisions, and another bridge's row.
+		return []StoredInterval{{Bridge: "whatsapp", TS: minute}, {Bridge: "whatsapp", TS: minute.Add(time.Millisecond)}, {Bridge: "signal", TS: minute}}, nil
+	}
+	h.recv.loaded = false
+	h.post(t, cpPath, tokenWA, fixture(t, "success.json"))
+	h.clock.Advance(39*time.Second + lateGrace)
+	err := h.recv.Collect(context.Background(), func(context.Context, collector.Batch) error {
+		t.Fatal("traffic handed over before the stored intervals were known")
+		return nil
+	})
+	if !errors.Is(err, answer) {
+		t.Fatalf("Collect = %v, want the lookup's error", err)
+	}
+	answer = nil
+	want := row("whatsapp", "whatsapp", 1, 0, map[uint64]uint64{250_000: 1}, 0.180)
+	want.TS = minute.Add(2 * time.Millisecond)
+	sameRows(t, collect(t, h.recv).Bridges, []imscope.BridgeSample{want})
+	if len(asked) != 2 || asked[1] != "push since 21:14:30" {
+		t.Fatalf("asked %v, want twice, for 25 hours back", asked)
+	}
 }
 
 func TestCollectKeepsWhatEmitRefused(t *testing.T) {

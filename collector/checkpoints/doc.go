@@ -26,7 +26,11 @@
 // so that is the token to configure; it is a powerful secret, and imscope
 // keeps only its SHA-256 digest and never logs or echoes it. The token says
 // which bridge is pushing, and so which route (from_network → to_network)
-// its traffic is. A missing or unknown token gets 401.
+// its traffic is. A missing or unknown token gets 401. imscope serve passes
+// the push paths to the receiver untouched by its own sign-in (the admin's
+// credentials mean nothing here, and the bridge's token is not the admin's),
+// but counts the 401s per client address: after five within five minutes
+// the address is answered 429 with Retry-After for a while.
 //
 // # Message checkpoints: POST …/NAME/checkpoints
 //
@@ -55,13 +59,22 @@
 // info, client_type, client_version, original_event_id, manual_retry_count,
 // and any added later) are ignored, whatever their type. A checkpoint that
 // fails a check is rejected by its index; the others in the same body still
-// count. Answers are JSON:
+// count. Answers are JSON, errors in the shape of imscope's API
+// ({"error": {"code", "message", "param", "request_id"}}; param names the
+// part of the body at fault, when one is, and request_id is the answer's
+// X-Request-Id):
 //
 //	200 {"accepted": 2}
 //	207 {"accepted": 1, "rejected": [{"index": 1, "error": "checkpoints[1].step: \"TELEPORT\" is not a checkpoint step (…)"}], "rejected_count": 1}
-//	400 {"error": "invalid JSON at byte 17: …"}           (nothing counted)
-//	401 {"error": "missing or unknown bearer token (…)"}
-//	413 {"error": "body is larger than 1048576 bytes (max_body_bytes)"}
+//	400 {"accepted": 0, "rejected": [{"index": 0, "error": "…"}], "rejected_count": 1,
+//	     "error": {"code": "invalid_body", "message": "no checkpoint accepted", "param": "checkpoints", "request_id": "…"}}
+//	400 {"error": {"code": "invalid_body", "message": "invalid JSON at byte 17: …", "request_id": "…"}}   (nothing counted)
+//	401 {"error": {"code": "unauthorized", "message": "missing or unknown bearer token (…)", "request_id": "…"}}
+//	404 {"error": {"code": "not_found", …}}             (a path not ending in checkpoints or bridge_state)
+//	405 {"error": {"code": "method_not_allowed", …}}    (anything but POST)
+//	413 {"error": {"code": "request_too_large", "message": "body is larger than 1048576 bytes (max_body_bytes)", …}}
+//	429 {"error": {"code": "too_many_requests", …}}     (imscope serve: too many wrong tokens from the address; see Retry-After)
+//	503 {"error": {"code": "unavailable", …}}           (bridge states only: too many waiting to be stored; see Retry-After)
 //
 // # From checkpoints to traffic
 //
@@ -114,10 +127,15 @@
 // A message counts in the interval (default 1m, UTC-aligned) of the
 // checkpoint that decided it. Collect hands over the rows of intervals that
 // ended more than 30 s ago; an outcome for an interval already handed over
-// makes a second row for that interval (rows are increments). Flush, at
-// shutdown, hands over the open intervals too. Only counted rows live in
-// memory between collections; events still waiting for their outcome are
-// lost on restart.
+// makes another row for that interval (rows are increments): its next
+// revision, stamped a millisecond after the last, because every row is
+// stored once by its key (interval, bridge, route, source) and a second row
+// under the same key would be refused as a conflict. Flush, at shutdown,
+// hands over the open intervals too; after a restart, the receiver first
+// reads which intervals of the last day are stored, so the interval open at
+// shutdown continues as a new revision. Only counted rows live in memory
+// between collections; events still waiting for their outcome are lost on
+// restart.
 //
 // # Bridge states: POST …/NAME/bridge_state
 //

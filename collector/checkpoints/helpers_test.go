@@ -101,14 +101,23 @@ func newHarness(t *testing.T, cfg Config) *harness {
 	return h
 }
 
+// answer is an answer as a test reads it: Error is the error's message and
+// Code its code ("" when the answer has no error).
+type answer struct {
+	Accepted      int
+	Rejected      []rejection
+	RejectedCount int
+	Error, Code   string
+}
+
 // post sends body to path with token ("" for no Authorization header) and
 // returns the status and the decoded answer.
-func (h *harness) post(t *testing.T, path, token string, body []byte) (int, response) {
+func (h *harness) post(t *testing.T, path, token string, body []byte) (int, answer) {
 	t.Helper()
 	return h.do(t, http.MethodPost, path, token, bytes.NewReader(body))
 }
 
-func (h *harness) do(t *testing.T, method, path, token string, body io.Reader) (int, response) {
+func (h *harness) do(t *testing.T, method, path, token string, body io.Reader) (int, answer) {
 	t.Helper()
 	req, err := http.NewRequest(method, h.srv.URL+path, body)
 	if err != nil {
@@ -130,7 +139,11 @@ func (h *harness) do(t *testing.T, method, path, token string, body io.Reader) (
 	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
 		t.Fatalf("%s %s: answer is not JSON: %v", method, path, err)
 	}
-	return resp.StatusCode, r
+	a := answer{Accepted: r.Accepted, Rejected: r.Rejected, RejectedCount: r.RejectedCount}
+	if r.Error != nil {
+		a.Error, a.Code = r.Error.Message, r.Error.Code
+	}
+	return resp.StatusCode, a
 }
 
 // flush drains everything the receiver holds.

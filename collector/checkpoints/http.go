@@ -24,13 +24,43 @@ const (
 // is always complete.
 const maxRejectedShown = 100
 
-// response is the JSON body of every answer.
+// response is the JSON body of an answer that accepted something, or of a
+// 400 that lists the checkpoints it rejected. Other errors are only the
+// error object.
 type response struct {
 	Accepted      int         `json:"accepted"`
 	Rejected      []rejection `json:"rejected,omitempty"`
 	RejectedCount int         `json:"rejected_count,omitempty"`
-	Error         string      `json:"error,omitempty"`
+	Error         *apiError   `json:"error,omitempty"`
 }
+
+// apiError is the error object of imscope's API, so a client of the
+// receiver mounted under /api/v1 reads its errors like every other:
+//
+//	{"error": {"code": "unauthorized", "message": "...", "request_id": "..."}}
+//
+// code is one of unauthorized, not_found, method_not_allowed,
+// request_too_large, invalid_request (the body could not be read),
+// invalid_body (it could, but is not what the endpoint takes) and
+// unavailable; param names the part of the body at fault when there is one. request_id is the X-Request-Id of
+// the answer, when the server in front of the receiver set one.
+type apiError struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	Param     string `json:"param,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// Error codes; those the dashboard's API has too are spelt as it spells them.
+const (
+	codeUnauthorized     = "unauthorized"
+	codeNotFound         = "not_found"
+	codeMethodNotAllowed = "method_not_allowed"
+	codeTooLarge         = "request_too_large"
+	codeInvalidBody      = "invalid_body"
+	codeUnavailable      = "unavailable"
+	codeBadRequest       = "invalid_request"
+)
 
 // ServeHTTP answers POST …/checkpoints and POST …/bridge_state:
 // 200 all accepted, 207 some checkpoints rejected (the rest landed), 400
@@ -39,12 +69,12 @@ type response struct {
 func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	kind := path.Base(strings.TrimSuffix(req.URL.Path, "/"))
 	if kind != CheckpointsEndpoint && kind != BridgeStateEndpoint {
-		writeJSON(w, http.StatusNotFound, response{Error: "no such push endpoint: POST …/checkpoints or …/bridge_state"})
+		writeError(w, http.StatusNotFound, codeNotFound, "no such push endpoint: POST …/checkpoints or …/bridge_state")
 		return
 	}
 	if req.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		writeJSON(w, http.StatusMethodNotAllowed, response{Error: "use POST"})
+		writeError(w, http.StatusMethodNotAllowed, codeMethodNotAllowed, "use POST")
 		return
 	}
 	b := r.tokens.match(req)
@@ -52,13 +82,17 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		// Never the header itself: it may be a real token sent to the wrong place.
 		r.log.Warn("push refused: missing or unknown bearer token", "path", req.URL.Path, "remote", req.RemoteAddr)
 		w.Header().Set("WWW-Authenticate", `Bearer realm="imscope"`)
-		writeJSON(w, http.StatusUnauthorized, response{Error: "missing or unknown bearer token (send Authorization: Bearer <the bridge's token>)"})
+		writeError(w, http.StatusUnauthorized, codeUnauthorized, "missing or unknown bearer token (send Authorization: Bearer <the bridge's token>)")
 		return
 	}
 	body, code, err := r.readBody(w, req)
 	if err != nil {
 		r.log.Info("push refused", "bridge", b.ID, "path", req.URL.Path, "status", code, "err", err)
-		writeJSON(w, code, response{Error: err.Error()})
+		ec := codeBadRequest
+		if code == http.StatusRequestEntityTooLarge {
+			ec = codeTooLarge
+		}
+		writeError(w, code, ec, err.Error())
 		return
 	}
 	if kind == CheckpointsEndpoint {
@@ -90,7 +124,7 @@ func (r *Receiver) serveCheckpoints(w http.ResponseWriter, b *bridge, body []byt
 	if err != nil {
 		r.addProblems(collector.Problem{Where: where(b, "checkpoints"), Message: err.Error()})
 		r.log.Info("push refused: bad checkpoints body", "bridge", b.ID, "err", err)
-		writeJSON(w, http.StatusBadRequest, response{Error: err.Error()})
+		writeError(w, http.StatusBadRequest, codeInvalidBody, err.Error())
 		return
 	}
 	r.addCheckpoints(b, cps)
@@ -101,7 +135,7 @@ func (r *Receiver) serveCheckpoints(w http.ResponseWriter, b *bridge, body []byt
 		resp.Rejected, resp.RejectedCount = bad[:min(len(bad), maxRejectedShown)], len(bad)
 		code = http.StatusMultiStatus
 		if len(cps) == 0 {
-			code, resp.Error = http.StatusBadRequest, "no checkpoint accepted"
+			code, resp.Error = http.StatusBadRequest, newError(w, codeInvalidBody, "no checkpoint accepted", "checkpoints")
 		}
 	}
 	r.log.Debug("checkpoints pushed", "bridge", b.ID, "accepted", len(cps), "rejected", len(bad))
@@ -127,13 +161,13 @@ func (r *Receiver) serveState(w http.ResponseWriter, b *bridge, body []byte) {
 	if err != nil {
 		r.addProblems(collector.Problem{Where: where(b, "bridge_state"), Message: err.Error()})
 		r.log.Info("push refused: bad bridge state", "bridge", b.ID, "err", err)
-		writeJSON(w, http.StatusBadRequest, response{Error: err.Error()})
+		writeError(w, http.StatusBadRequest, codeInvalidBody, err.Error())
 		return
 	}
 	if !r.addState(row) {
 		r.log.Warn("push refused: bridge state buffer full; is the pipeline collecting?", "bridge", b.ID, "buffered", maxBufferedStates)
 		w.Header().Set("Retry-After", "60")
-		writeJSON(w, http.StatusServiceUnavailable, response{Error: "too many bridge states waiting to be stored; retry later"})
+		writeError(w, http.StatusServiceUnavailable, codeUnavailable, "too many bridge states waiting to be stored; retry later")
 		return
 	}
 	if !known {
@@ -148,7 +182,23 @@ func where(b *bridge, part string) string {
 	return "bridge " + b.ID + ": " + part
 }
 
-func writeJSON(w http.ResponseWriter, code int, v response) {
+// errorBody is an answer that is only an error.
+type errorBody struct {
+	Error *apiError `json:"error"`
+}
+
+// writeError answers with only an error object.
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, errorBody{newError(w, code, msg, "")})
+}
+
+// newError is an error object carrying the answer's request id, which the
+// server in front (imscope's dashboard) has set by now, if any.
+func newError(w http.ResponseWriter, code, msg, param string) *apiError {
+	return &apiError{Code: code, Message: msg, Param: param, RequestID: w.Header().Get("X-Request-Id")}
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")

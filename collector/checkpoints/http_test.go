@@ -2,8 +2,10 @@ package checkpoints
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -45,8 +47,8 @@ func TestAuth(t *testing.T) {
 			}
 			rows := h.flush(t).Bridges
 			if tc.wantCode == http.StatusUnauthorized {
-				if !strings.Contains(string(body), `"error":"missing or unknown bearer token`) {
-					t.Errorf("401 body = %s, want a JSON error", body)
+				if !strings.HasPrefix(string(body), `{"error":{"code":"unauthorized","message":"missing or unknown bearer token`) {
+					t.Errorf("401 body = %s, want the API's error object", body)
 				}
 				if resp.Header.Get("WWW-Authenticate") == "" {
 					t.Error("401 without WWW-Authenticate")
@@ -190,6 +192,68 @@ func TestRouting(t *testing.T) {
 			code, _ := h.do(t, tc.method, tc.path, tokenWA, strings.NewReader(`{"checkpoints": []}`))
 			if code != tc.wantCode {
 				t.Fatalf("status %d, want %d", code, tc.wantCode)
+			}
+		})
+	}
+}
+
+// TestErrorShape: every error answers in the shape of imscope's API,
+// {"error": {"code", "message", "param"?, "request_id"?}} — one object, not
+// a string — with nothing else beside it, except a 400 that lists the
+// checkpoints it rejected. The request id is the one the server in front
+// put in X-Request-Id. (A recorder, not a server: the shape is the
+// receiver's; TestPushThroughServe in cmd/imscope covers the real server.)
+func TestErrorShape(t *testing.T) {
+	cfg := testConfig()
+	cfg.MaxBodyBytes = 1024
+	tests := []struct {
+		name, method, path, token, body string
+		wantStatus                      int
+		wantCode, wantParam             string
+		wantOther                       []string // keys beside "error"
+	}{
+		{"unknown token", http.MethodPost, cpPath, "nope-nope-nope-nope", `{"checkpoints": []}`, http.StatusUnauthorized, "unauthorized", "", nil},
+		{"no such endpoint", http.MethodPost, "/api/v1/push/push/telemetry", tokenWA, `{}`, http.StatusNotFound, "not_found", "", nil},
+		{"wrong method", http.MethodGet, cpPath, tokenWA, "", http.StatusMethodNotAllowed, "method_not_allowed", "", nil},
+		{"too large", http.MethodPost, cpPath, tokenWA, `{"checkpoints": [], "pad": "` + strings.Repeat("x", 2000) + `"}`, http.StatusRequestEntityTooLarge, "request_too_large", "", nil},
+		{"malformed checkpoints", http.MethodPost, cpPath, tokenWA, `{"checkpoints": [`, http.StatusBadRequest, "invalid_body", "", nil},
+		{"malformed state", http.MethodPost, statePath, tokenWA, `[]`, http.StatusBadRequest, "invalid_body", "", nil},
+		{"every checkpoint rejected", http.MethodPost, cpPath, tokenWA, `{"checkpoints": [1]}`, http.StatusBadRequest, "invalid_body", "checkpoints", []string{"accepted", "rejected", "rejected_count"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, cfg)
+			front := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("X-Request-Id", "req-1234")
+				h.recv.ServeHTTP(w, r)
+			})
+			req, _ := http.NewRequest(tc.method, tc.path, strings.NewReader(tc.body))
+			req.Header.Set("Authorization", "Bearer "+tc.token)
+			w := httptest.NewRecorder()
+			front.ServeHTTP(w, req)
+			var got map[string]json.RawMessage
+			if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
+				t.Fatalf("not JSON: %s", w.Body.String())
+			}
+			var e struct {
+				Code, Message, Param string
+				RequestID            string `json:"request_id"`
+			}
+			if err := json.Unmarshal(got["error"], &e); err != nil {
+				t.Fatalf("error is not an object: %s", w.Body.String())
+			}
+			if w.Code != tc.wantStatus || e.Code != tc.wantCode || e.Message == "" || e.Param != tc.wantParam || e.RequestID != "req-1234" {
+				t.Errorf("status %d, error %+v; want %d, code %s, param %q and the request id", w.Code, e, tc.wantStatus, tc.wantCode, tc.wantParam)
+			}
+			var other []string
+			for k := range got {
+				if k != "error" {
+					other = append(other, k)
+				}
+			}
+			slices.Sort(other)
+			if !slices.Equal(other, tc.wantOther) {
+				t.Errorf("keys beside error: %v, want %v", other, tc.wantOther)
 			}
 		})
 	}

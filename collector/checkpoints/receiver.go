@@ -2,7 +2,6 @@ package checkpoints
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"os"
@@ -31,6 +30,17 @@ type Options struct {
 	Logger *slog.Logger        // default: discard
 	Getenv func(string) string // default: os.Getenv; read only in New
 	Now    func() time.Time    // default: time.Now; called concurrently
+	// Stored reads the intervals of this receiver's traffic stored in the
+	// last day (queries.StoredIntervals), once, before the first hand-over:
+	// after a restart, an interval whose row was stored at shutdown then
+	// gets its further rows under new keys. Nil: nothing is stored yet.
+	Stored func(ctx context.Context, source string, since time.Time) ([]StoredInterval, error)
+}
+
+// StoredInterval is a stored traffic row's bridge and time stamp.
+type StoredInterval struct {
+	Bridge string
+	TS     time.Time
 }
 
 // Receiver is a push collector: an http.Handler that bridges POST
@@ -43,7 +53,10 @@ type Receiver struct {
 	now    func() time.Time
 	tokens tokenSet
 
+	stored func(ctx context.Context, source string, since time.Time) ([]StoredInterval, error)
+
 	mu       sync.Mutex
+	loaded   bool // the stored intervals are known
 	events   *tracker
 	traffic  *traffic
 	states   []imscope.BridgeState
@@ -80,6 +93,8 @@ func New(name string, cfg Config, opts Options) (*Receiver, error) {
 		log:     opts.Logger.With("collector", name),
 		now:     opts.Now,
 		tokens:  tokens,
+		stored:  opts.Stored,
+		loaded:  opts.Stored == nil,
 		events:  newTracker(cfg.PendingTTL, cfg.MaxPending),
 		traffic: newTraffic(name, cfg.Interval),
 	}, nil
@@ -104,6 +119,9 @@ func (r *Receiver) drain(ctx context.Context, emit collector.Emit, all bool) err
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("checkpoints receiver %q: %w", r.name, err)
 	}
+	if err := r.loadStored(ctx); err != nil {
+		return err
+	}
 	r.mu.Lock()
 	now := r.now()
 	r.events.sweep(now)
@@ -112,9 +130,6 @@ func (r *Receiver) drain(ctx context.Context, emit collector.Emit, all bool) err
 		Bridges:  r.traffic.drain(now.Add(-lateGrace), all),
 		States:   r.states,
 		Problems: r.problems,
-		// A late second row for an interval can equal the first exactly;
-		// the nonce keeps the pipeline from taking it for a retry.
-		Nonce: rand.Text(),
 	}
 	if r.lost > 0 {
 		b.Problems = append(b.Problems, collector.Problem{
@@ -138,6 +153,30 @@ func (r *Receiver) drain(ctx context.Context, emit collector.Emit, all bool) err
 		r.putBack(b)
 		return fmt.Errorf("checkpoints receiver %q: cannot hand over %d rows (kept for the next collection): %w", r.name, b.Rows(), err)
 	}
+	r.mu.Lock()
+	r.traffic.handedOver(b.Bridges, now)
+	r.mu.Unlock()
+	return nil
+}
+
+// loadStored learns, once, which intervals of this receiver's traffic are
+// stored already. Until it can, nothing is handed over: a row handed over
+// under a stored key would be refused as a conflict and its counts lost.
+func (r *Receiver) loadStored(ctx context.Context) error {
+	r.mu.Lock()
+	loaded := r.loaded
+	r.mu.Unlock()
+	if loaded {
+		return nil
+	}
+	rows, err := r.stored(ctx, r.name, r.now().Add(-revisionMemory))
+	if err != nil {
+		return fmt.Errorf("checkpoints receiver %q: cannot read which intervals are stored (traffic is kept until it can): %w", r.name, err)
+	}
+	r.mu.Lock()
+	r.traffic.stored(rows)
+	r.loaded = true
+	r.mu.Unlock()
 	return nil
 }
 

@@ -35,16 +35,28 @@ type trafficKey struct {
 }
 
 // traffic sums outcomes into one bridge_traffic row per bridge and interval.
-// Rows are increments: an interval that gets a late outcome after its row was
-// handed over gets a second row, and the sums in ClickHouse stay right.
+// Rows are increments, and each is stored once by its key (interval, bridge,
+// route, source). An interval that gets a late outcome after its row was
+// handed over — or after a restart, when the row handed over at shutdown
+// is stored — gets another row: a revision of the interval, stamped one
+// millisecond later than the last (the per-minute rollup adds them up), so
+// it has a key of its own and is neither refused as a conflict nor taken
+// for a repeat.
 type traffic struct {
 	source   string
 	interval time.Duration
 	rows     map[trafficKey]*imscope.BridgeSample
+	// revisions holds, per interval handed over in the last revisionMemory,
+	// how many rows of it were handed over: the next row's revision.
+	revisions map[trafficKey]int
 }
 
+// revisionMemory is how long an interval's revisions are remembered: the
+// oldest checkpoint a receiver accepts is a day old (checkpoint.go).
+const revisionMemory = 25 * time.Hour
+
 func newTraffic(source string, interval time.Duration) *traffic {
-	return &traffic{source: source, interval: interval, rows: map[trafficKey]*imscope.BridgeSample{}}
+	return &traffic{source: source, interval: interval, rows: map[trafficKey]*imscope.BridgeSample{}, revisions: map[trafficKey]int{}}
 }
 
 // add counts one outcome in the interval of the checkpoint that decided it.
@@ -83,12 +95,16 @@ func (t *traffic) row(bridgeID, from, to string, start time.Time) *imscope.Bridg
 }
 
 // drain removes and returns the rows of intervals that ended at or before
-// until, or every row when all is set, ordered by time then bridge.
+// until, or every row when all is set, ordered by time then bridge, each
+// stamped with its interval's next revision. Call handedOver once they are
+// taken, or merge to put them back.
 func (t *traffic) drain(until time.Time, all bool) []imscope.BridgeSample {
 	var out []imscope.BridgeSample
 	for k, row := range t.rows {
 		if all || !row.TS.Add(t.interval).After(until) {
-			out = append(out, *row)
+			r := *row
+			r.TS = r.TS.Add(time.Duration(t.revisions[k]) * time.Millisecond)
+			out = append(out, r)
 			delete(t.rows, k)
 		}
 	}
@@ -98,11 +114,40 @@ func (t *traffic) drain(until time.Time, all bool) []imscope.BridgeSample {
 	return out
 }
 
+// key is the interval a drained row belongs to (its revision stamp aside).
+func (t *traffic) key(r imscope.BridgeSample) trafficKey {
+	return trafficKey{bridge: r.Bridge, start: r.TS.Truncate(t.interval).UnixNano()}
+}
+
+// handedOver records that drained rows were taken, and forgets revisions
+// of intervals older than revisionMemory before now.
+func (t *traffic) handedOver(rows []imscope.BridgeSample, now time.Time) {
+	for _, r := range rows {
+		t.revisions[t.key(r)]++
+	}
+	old := now.Add(-revisionMemory).UnixNano()
+	for k := range t.revisions {
+		if k.start < old {
+			delete(t.revisions, k)
+		}
+	}
+}
+
+// stored records rows of this source found stored (after a restart): an
+// interval with a stored row at revision n gets revision n+1 next.
+func (t *traffic) stored(rows []StoredInterval) {
+	for _, r := range rows {
+		start := r.TS.UTC().Truncate(t.interval)
+		k := trafficKey{bridge: r.Bridge, start: start.UnixNano()}
+		t.revisions[k] = max(t.revisions[k], int(r.TS.Sub(start)/time.Millisecond)+1)
+	}
+}
+
 // merge puts back rows that could not be handed over, adding them to any
 // row of the same interval counted since.
 func (t *traffic) merge(rows []imscope.BridgeSample) {
 	for _, r := range rows {
-		row := t.row(r.Bridge, r.FromNetwork, r.ToNetwork, r.TS)
+		row := t.row(r.Bridge, r.FromNetwork, r.ToNetwork, r.TS.Truncate(t.interval))
 		row.Messages += r.Messages
 		row.Failures += r.Failures
 		row.Bytes += r.Bytes

@@ -1,6 +1,10 @@
 package csvimport
 
 import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/imscope/imscope"
@@ -12,7 +16,22 @@ import (
 type reportMapper struct {
 	periods periodCache
 	labels  interner
+	totals  map[reportGroup]*reportTotal
 }
+
+// reportGroup is one publisher's figures for one period on one basis: the
+// shares that should add up to at most 100.
+type reportGroup struct{ period, publisher, basis string }
+
+type reportTotal struct {
+	sum  float64 // exact shares and lower bounds ("> x")
+	line int     // the group's first line
+}
+
+// overTolerance is how far past 100 a group's shares may add up before the
+// import warns: published shares are rounded (ten shares rounded to 0.01
+// can add up to 100.05).
+const overTolerance = 0.1
 
 func (m *reportMapper) add(r *row, b *collector.Batch) {
 	rawPeriod := strings.TrimSpace(r.cell(repPeriod))
@@ -50,4 +69,30 @@ func (m *reportMapper) add(r *row, b *collector.Batch) {
 	rep.Network = m.labels.get(rep.Network)
 	rep.Note = strings.Clone(rep.Note)
 	b.Reports = append(b.Reports, rep)
+	if rep.Bound != imscope.BoundLt {
+		g := reportGroup{rep.Period, rep.Publisher, rep.Basis}
+		if m.totals == nil {
+			m.totals = map[reportGroup]*reportTotal{}
+		}
+		t := m.totals[g]
+		if t == nil {
+			t = &reportTotal{line: r.line}
+			m.totals[g] = t
+		}
+		t.sum += rep.Share
+	}
+}
+
+// finish warns about the periods whose shares add up to more than 100: a
+// typo or two reports mixed in one file, imported as given.
+func (m *reportMapper) finish(where string) []collector.Problem {
+	var out []collector.Problem
+	for g, t := range m.totals {
+		if t.sum > 100+overTolerance {
+			out = append(out, collector.Problem{Where: fmt.Sprintf("%s:%d", where, t.line), Warning: true,
+				Message: fmt.Sprintf("%s's %s shares for %s add up to %s%%, more than 100: check the file (imported as given)", g.publisher, g.basis, g.period, strconv.FormatFloat(math.Round(t.sum*1e6)/1e6, 'f', -1, 64))})
+		}
+	}
+	slices.SortFunc(out, func(a, b collector.Problem) int { return strings.Compare(a.Where, b.Where) })
+	return out
 }

@@ -17,6 +17,7 @@ type row struct {
 	errs []cellError
 	// secret is text no message may repeat: the row's raw panel user id.
 	secret string
+	line   int // the record's first line in the file
 }
 
 // cellError is a bad cell: the record index of its field and what is wrong.
@@ -25,8 +26,8 @@ type cellError struct {
 	msg   string
 }
 
-func (r *row) reset(rec []string) {
-	r.rec, r.errs, r.secret = rec, r.errs[:0], ""
+func (r *row) reset(rec []string, line int) {
+	r.rec, r.errs, r.secret, r.line = rec, r.errs[:0], "", line
 }
 
 // cell returns the text of column id c, "" when the file lacks the column.

@@ -208,8 +208,12 @@ func (sc *scanner) run(ctx context.Context, raw io.Reader, prog *progress) error
 				Message: fmt.Sprintf("the row has %d fields, the header %d", len(rec), l.fields),
 			}})
 		default:
-			rw.reset(rec)
+			rw.reset(rec, lastLine)
+			before := sc.batch.Rows()
 			m.add(rw, &sc.batch)
+			if sc.batch.Rows() > before {
+				sc.batch.Lines = append(sc.batch.Lines, lastLine)
+			}
 			if len(rw.errs) > 0 {
 				slices.SortStableFunc(rw.errs, func(a, b cellError) int { return a.field - b.field })
 				probs := make([]collector.Problem, len(rw.errs))
@@ -223,6 +227,11 @@ func (sc *scanner) run(ctx context.Context, raw io.Reader, prog *progress) error
 		if err := sc.flushIfFull(ctx); err != nil {
 			return err
 		}
+	}
+	if f, ok := m.(interface {
+		finish(where string) []collector.Problem
+	}); ok {
+		sc.batch.Problems = append(sc.batch.Problems, f.finish(s.where)...)
 	}
 	if unlisted := sc.sum.Rejected - sc.listed; unlisted > 0 {
 		sc.batch.Problems = append(sc.batch.Problems, collector.Problem{
@@ -278,12 +287,13 @@ func (sc *scanner) flushIfFull(ctx context.Context) error {
 func (sc *scanner) flush(ctx context.Context) error {
 	b := sc.batch
 	if sc.emit == nil {
-		sc.batch = collector.Batch{Samples: b.Samples[:0], Panel: b.Panel[:0], Reports: b.Reports[:0], Problems: b.Problems[:0]}
+		sc.batch = collector.Batch{Samples: b.Samples[:0], Panel: b.Panel[:0], Reports: b.Reports[:0], Problems: b.Problems[:0], Lines: b.Lines[:0]}
 		return nil
 	}
 	if b.Rows()+len(b.Problems) == 0 {
 		return nil
 	}
+	b.Where = sc.s.where
 	sc.batch = collector.Batch{}
 	if sc.big {
 		switch sc.s.cfg.Kind {
@@ -292,6 +302,7 @@ func (sc *scanner) flush(ctx context.Context) error {
 		case KindUsage:
 			sc.batch.Samples = make([]imscope.Sample, 0, sc.chunk)
 		}
+		sc.batch.Lines = make([]int, 0, sc.chunk)
 	}
 	if err := sc.emit(ctx, b); err != nil {
 		return fmt.Errorf("%s: cannot hand rows on: %w", sc.s.where, err)

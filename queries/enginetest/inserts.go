@@ -184,27 +184,6 @@ func testMarketReports(t *testing.T, e queries.Engine) {
 	}
 }
 
-// testInsertToken: a batch sent twice with the same token lands once, in the
-// table and in its rollup; a different token lands again.
-func testInsertToken(t *testing.T, e queries.Engine) {
-	ctx := context.Background()
-	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
-		t.Fatal(err)
-	}
-	at := time.Date(2011, 3, 1, 12, 0, 0, 0, time.UTC)
-	rows := []imscope.Sample{{TS: at, Source: "t", Network: "qq", Metric: "messages", Value: 5}, {TS: at, Source: "t", Network: "msn", Metric: "messages", Value: 7}}
-	for _, token := range []string{"batch-1", "batch-1", "batch-2"} {
-		if err := queries.InsertSamples(queries.WithInsertToken(ctx, token), e, rows); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var n, rolled, monthly uint64
-	scanOne(t, e, "SELECT count(), (SELECT countMerge(samples) FROM usage_daily), (SELECT countMerge(samples) FROM usage_monthly) FROM usage_samples", nil, &n, &rolled, &monthly)
-	if n != 4 || rolled != 4 || monthly != 4 {
-		t.Fatalf("three sends, two tokens: %d rows, %d in the daily rollup, %d in the monthly; want 4 of each", n, rolled, monthly)
-	}
-}
-
 // testBridgeLatencyExact: a route's latency sum is the exact sum of its
 // samples whatever parts and merges it is spread over. (A Float64 sum
 // depended on the order ClickHouse's threads added the terms in, so the
@@ -215,7 +194,7 @@ func testBridgeLatencyExact(t *testing.T, e queries.Engine) {
 		t.Fatal(err)
 	}
 	start := time.Date(2012, 6, 1, 0, 0, 0, 0, time.UTC)
-	var micros uint64 // 30 × 0.1 s: 3 s, where adding up floats gives 3.0000000000000013
+	var micros uint64   // 30 × 0.1 s: 3 s, where adding up floats gives 3.0000000000000013
 	for i := range 30 { // one insert each: thirty parts to add up
 		s := imscope.BridgeSample{TS: start.Add(time.Duration(i) * time.Minute), Source: "t", Bridge: "b", FromNetwork: "qq", ToNetwork: "msn",
 			Messages: 3, Latency: map[uint64]uint64{100_000: 3}, LatencySum: 0.1}

@@ -101,8 +101,8 @@ func rebuilt(t *testing.T, e queries.Engine, periods ...time.Time) []bool {
 // testPanelDerived: the per-user panel tables answer switching and
 // multi-homing exactly as panel_activity does while one period's rows
 // arrive in several inserts — a user's networks split between them — with
-// questions asked in between; a re-sent insert that ClickHouse deduplicates
-// by its token costs no rebuild; a period reloaded with other rows, as many
+// questions asked in between; a chunk sent again, whose keys are all
+// stored, costs no rebuild; a period reloaded with other rows, as many
 // as before, is rebuilt; and each rebuild leaves one generation.
 func testPanelDerived(t *testing.T, e queries.Engine) {
 	ctx := context.Background()
@@ -122,8 +122,9 @@ func testPanelDerived(t *testing.T, e queries.Engine) {
 	for i, r := range p1 {
 		chunks[1+i%3] = append(chunks[1+i%3], r)
 	}
+	store := queries.NewStore(e)
 	for i, c := range chunks {
-		if err := queries.InsertPanel(queries.WithInsertToken(ctx, fmt.Sprintf("panel-%d", i)), e, c); err != nil {
+		if _, err := store.Panel(ctx, c); err != nil {
 			t.Fatal(err)
 		}
 		samePanelAnswers(t, e, fmt.Sprintf("after insert %d of %d", i+1, len(chunks)))
@@ -131,12 +132,12 @@ func testPanelDerived(t *testing.T, e queries.Engine) {
 	if got := rebuilt(t, e, panelP1, panelP2); !reflect.DeepEqual(got, []bool{false, false}) {
 		t.Fatalf("questions left the builds stale: rebuilt %v", got)
 	}
-	// The same chunk with the same token again: deduplicated, nothing to do.
-	if err := queries.InsertPanel(queries.WithInsertToken(ctx, "panel-2"), e, chunks[2]); err != nil {
-		t.Fatal(err)
+	// The same chunk again: every key is stored, nothing to do.
+	if found, err := store.Panel(ctx, chunks[2]); err != nil || len(found) != len(chunks[2]) {
+		t.Fatalf("the chunk again: %d of %d found stored, %v", len(found), len(chunks[2]), err)
 	}
 	if got := rebuilt(t, e, panelP1, panelP2); !reflect.DeepEqual(got, []bool{false, false}) {
-		t.Fatalf("a deduplicated re-import rebuilt %v", got)
+		t.Fatalf("a re-import that stored nothing rebuilt %v", got)
 	}
 	// A late row for one period: that period alone is rebuilt, and answers
 	// still agree.

@@ -1,0 +1,2 @@
+-- Drops a staging table.
+DROP TABLE IF EXISTS {stage:Identifier}

@@ -1,0 +1,2 @@
+-- Empties a staging table for the next batch.
+TRUNCATE TABLE {stage:Identifier}

@@ -1,0 +1,324 @@
+package queries
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/imscope/imscope"
+)
+
+// Store writes rows exactly once by their natural key (imscope.SampleKey and
+// the like): a row whose key is stored already is not written again, however
+// many inserts came between and whatever the batch boundaries, and its
+// stored figures are handed back so the caller can tell a repeat from a
+// conflict. Nothing reaches a table's materialized views twice, because the
+// check happens before the insert into the table: a batch is loaded into a
+// staging table (Memory engine), the staged keys already stored are looked
+// up in one scan of the table, and the others are copied on in one
+// INSERT ... SELECT.
+//
+// A Store serialises its batches (one staging table per target table), and
+// the check and the copy are two statements: a database has one writing
+// Store at a time — the embedded engine's one process, or one imscope
+// serving a ClickHouse server (the CLI works through it). Keys must be
+// unique within one call.
+type Store struct {
+	e      Engine
+	suffix string // this Store's staging tables: imscope_stage_TABLE_SUFFIX
+
+	mu      sync.Mutex
+	cleaned bool
+}
+
+// NewStore returns a Store writing into e.
+func NewStore(e Engine) *Store {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return &Store{e: e, suffix: hex.EncodeToString(b[:])}
+}
+
+// Stored is a row given to a Store whose key was stored already: its index
+// among the rows given, and the row as stored.
+type Stored[T any] struct {
+	Index int
+	Row   T
+}
+
+// keyed is how one table is written by key.
+type keyed[T any] struct {
+	table    string
+	stage    string   // CREATE TABLE IF NOT EXISTS {stage} ... (ord first)
+	existing string   // SELECT ord, stored figures ... for staged keys already stored
+	insert   string   // INSERT INTO table SELECT ... FROM {stage} WHERE ord NOT IN {skip}
+	columns  []string // the staging table's columns after ord
+	values   func(r *T) []any
+	// scan reads one row of existing: the staged row's index (ord) and,
+	// from rows[ord] with the stored figures put in, the row as stored.
+	scan func(r Rows, rows []T) (int, T, error)
+	// replaces, when set, says whether a given row is written over the
+	// stored one (published shares: when its figures differ); otherwise a
+	// stored key is never written again.
+	replaces func(stored, given T) bool
+}
+
+// staged returns the staged row ord names, with a check that it is one.
+func staged[T any](rows []T, ord uint32) (T, error) {
+	if int(ord) >= len(rows) {
+		var zero T
+		return zero, fmt.Errorf("staged row %d of %d", ord, len(rows))
+	}
+	return rows[ord], nil
+}
+
+var (
+	sqlSkipStage     = mustSQL("store/skip_stage.sql")
+	sqlStageTruncate = mustSQL("store/stage_truncate.sql")
+	sqlStageDrop     = mustSQL("store/stage_drop.sql")
+	sqlStagesStale   = mustSQL("store/stages_stale.sql")
+)
+
+var samplesKeyed = keyed[imscope.Sample]{
+	table: "usage_samples", stage: mustSQL("store/usage_stage.sql"), existing: mustSQL("store/usage_existing.sql"), insert: mustSQL("store/usage_insert.sql"),
+	columns: []string{"ts", "source", "network", "metric", "segment", "value"},
+	values:  func(s *imscope.Sample) []any { return []any{s.TS, s.Source, s.Network, s.Metric, s.Segment, s.Value} },
+	scan: func(r Rows, rows []imscope.Sample) (int, imscope.Sample, error) {
+		var ord uint32
+		var value float64
+		if err := r.Scan(&ord, &value); err != nil {
+			return 0, imscope.Sample{}, err
+		}
+		s, err := staged(rows, ord)
+		s.Value = value
+		return int(ord), s, err
+	},
+}
+
+var bridgesKeyed = keyed[imscope.BridgeSample]{
+	table: "bridge_traffic", stage: mustSQL("store/bridge_stage.sql"), existing: mustSQL("store/bridge_existing.sql"), insert: mustSQL("store/bridge_insert.sql"),
+	columns: []string{"ts", "source", "bridge", "from_network", "to_network", "messages", "failures", "bytes", "latency", "latency_sum"},
+	values: func(b *imscope.BridgeSample) []any {
+		lat := b.Latency
+		if lat == nil {
+			lat = map[uint64]uint64{}
+		}
+		return []any{b.TS, b.Source, b.Bridge, b.FromNetwork, b.ToNetwork, b.Messages, b.Failures, b.Bytes, lat, b.LatencySum}
+	},
+	scan: func(r Rows, rows []imscope.BridgeSample) (int, imscope.BridgeSample, error) {
+		var ord uint32
+		var t imscope.BridgeSample
+		if err := r.Scan(&ord, &t.Messages, &t.Failures, &t.Bytes, &t.Latency, &t.LatencySum); err != nil {
+			return 0, t, err
+		}
+		b, err := staged(rows, ord)
+		b.Messages, b.Failures, b.Bytes, b.Latency, b.LatencySum = t.Messages, t.Failures, t.Bytes, t.Latency, t.LatencySum
+		return int(ord), b, err
+	},
+}
+
+var panelKeyed = keyed[imscope.PanelRecord]{
+	table: "panel_activity", stage: mustSQL("store/panel_stage.sql"), existing: mustSQL("store/panel_existing.sql"), insert: mustSQL("store/panel_insert.sql"),
+	columns: []string{"period", "user_key", "network", "segment", "active_days", "messages"},
+	values: func(p *imscope.PanelRecord) []any {
+		return []any{p.Period, p.UserKey, p.Network, p.Segment, p.ActiveDays, p.Messages}
+	},
+	scan: func(r Rows, rows []imscope.PanelRecord) (int, imscope.PanelRecord, error) {
+		var ord uint32
+		var days uint16
+		var messages uint64
+		if err := r.Scan(&ord, &days, &messages); err != nil {
+			return 0, imscope.PanelRecord{}, err
+		}
+		p, err := staged(rows, ord)
+		p.ActiveDays, p.Messages = days, messages
+		return int(ord), p, err
+	},
+}
+
+var reportsKeyed = keyed[imscope.MarketReport]{
+	table: "market_reports", stage: mustSQL("store/reports_stage.sql"), existing: mustSQL("store/reports_existing.sql"), insert: mustSQL("store/reports_insert.sql"),
+	columns: []string{"period", "period_start", "publisher", "basis", "network", "share", "bound", "note"},
+	values: func(m *imscope.MarketReport) []any {
+		var note *string
+		if m.Note != "" {
+			note = &m.Note
+		}
+		return []any{m.Period, m.PeriodStart, m.Publisher, m.Basis, m.Network, m.Share, string(m.Bound), note}
+	},
+	scan: func(r Rows, rows []imscope.MarketReport) (int, imscope.MarketReport, error) {
+		var ord uint32
+		var share float64
+		var bound string
+		var note *string
+		if err := r.Scan(&ord, &share, &bound, &note); err != nil {
+			return 0, imscope.MarketReport{}, err
+		}
+		m, err := staged(rows, ord)
+		m.Share, m.Bound, m.Note = share, imscope.Bound(bound), ""
+		if note != nil {
+			m.Note = *note
+		}
+		return int(ord), m, err
+	},
+	replaces: func(stored, given imscope.MarketReport) bool { return !stored.SameFigures(given) },
+}
+
+var statesKeyed = keyed[imscope.BridgeState]{
+	table: "bridge_states", stage: mustSQL("store/states_stage.sql"), existing: mustSQL("store/states_existing.sql"), insert: mustSQL("store/states_insert.sql"),
+	columns: []string{"ts", "source", "bridge", "remote_id", "state", "up", "error", "message"},
+	values: func(s *imscope.BridgeState) []any {
+		return []any{s.TS, s.Source, s.Bridge, s.RemoteID, s.State, s.Up, s.Error, s.Message}
+	},
+	scan: func(r Rows, rows []imscope.BridgeState) (int, imscope.BridgeState, error) {
+		var ord uint32
+		var t imscope.BridgeState
+		if err := r.Scan(&ord, &t.State, &t.Up, &t.Error, &t.Message); err != nil {
+			return 0, t, err
+		}
+		s, err := staged(rows, ord)
+		s.State, s.Up, s.Error, s.Message = t.State, t.Up, t.Error, t.Message
+		return int(ord), s, err
+	},
+}
+
+// Samples stores the usage samples whose key is not stored yet and returns
+// the others as stored. A *SkippedRowsError lists rows refused by their
+// columns; the rest were handled.
+func (s *Store) Samples(ctx context.Context, rows []imscope.Sample) ([]Stored[imscope.Sample], error) {
+	return storeKeyed(ctx, s, &samplesKeyed, rows)
+}
+
+// Bridges stores bridge traffic by key, as Samples does.
+func (s *Store) Bridges(ctx context.Context, rows []imscope.BridgeSample) ([]Stored[imscope.BridgeSample], error) {
+	return storeKeyed(ctx, s, &bridgesKeyed, rows)
+}
+
+// Panel stores panel activity by key, as Samples does.
+func (s *Store) Panel(ctx context.Context, rows []imscope.PanelRecord) ([]Stored[imscope.PanelRecord], error) {
+	return storeKeyed(ctx, s, &panelKeyed, rows)
+}
+
+// Reports stores published shares by key; unlike the other tables, a share
+// whose stored figure differs is written too and replaces it (a report
+// re-published with a correction). The shares whose key was stored are
+// returned with their figures before this call.
+func (s *Store) Reports(ctx context.Context, rows []imscope.MarketReport) ([]Stored[imscope.MarketReport], error) {
+	return storeKeyed(ctx, s, &reportsKeyed, rows)
+}
+
+// States stores bridge states by key, as Samples does.
+func (s *Store) States(ctx context.Context, rows []imscope.BridgeState) ([]Stored[imscope.BridgeState], error) {
+	return storeKeyed(ctx, s, &statesKeyed, rows)
+}
+
+func storeKeyed[T any](ctx context.Context, s *Store, k *keyed[T], rows []T) ([]Stored[T], error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dropStaleLocked(ctx)
+	stage := Named("stage", "imscope_stage_"+k.table+"_"+s.suffix)
+	skip := Named("skip", "imscope_skip_"+s.suffix)
+	// Created if missing (the first batch, or dropped by a cleanup), and
+	// emptied: a batch that failed half-way may have left rows in them.
+	for _, step := range []struct{ create, what string }{{k.stage, "staging table of " + k.table}, {sqlSkipStage, "table of staged rows to skip"}} {
+		p := stage
+		if step.create == sqlSkipStage {
+			p = skip
+		}
+		if err := s.e.Exec(ctx, step.create, p); err != nil {
+			return nil, fmt.Errorf("cannot create the %s: %w", step.what, err)
+		}
+		if err := s.e.Exec(ctx, sqlStageTruncate, Named("stage", p.Value)); err != nil {
+			return nil, fmt.Errorf("cannot empty the %s: %w", step.what, err)
+		}
+	}
+	defer func() { // free their memory
+		for _, p := range []Param{stage, skip} {
+			_ = s.e.Exec(context.WithoutCancel(ctx), sqlStageTruncate, Named("stage", p.Value))
+		}
+	}()
+	cols := append([]string{"ord"}, k.columns...)
+	serr := send(ctx, s.e, stage.Value.(string), cols, len(rows), func(i int) []any {
+		return append([]any{uint32(i)}, k.values(&rows[i])...)
+	})
+	var skipped *SkippedRowsError
+	if serr != nil && !errors.As(serr, &skipped) {
+		return nil, fmt.Errorf("cannot stage %d rows for %s: %w", len(rows), k.table, serr)
+	}
+	if skipped != nil {
+		skipped.Table = k.table
+		if skipped.Written == 0 {
+			return nil, skipped
+		}
+	}
+	found, err := existing(ctx, s.e, k, stage, rows)
+	if err != nil {
+		return nil, err
+	}
+	var keep []uint32 // staged rows not to store
+	for _, f := range found {
+		if k.replaces == nil || !k.replaces(f.Row, rows[f.Index]) {
+			keep = append(keep, uint32(f.Index))
+		}
+	}
+	if err := send(ctx, s.e, skip.Value.(string), []string{"ord"}, len(keep), func(i int) []any { return []any{keep[i]} }); err != nil {
+		return nil, fmt.Errorf("cannot note the stored rows of %s: %w", k.table, err)
+	}
+	if err := s.e.Exec(ctx, k.insert, stage, skip); err != nil {
+		return nil, fmt.Errorf("cannot write %d rows to %s: %w", len(rows)-len(keep), k.table, err)
+	}
+	if skipped != nil {
+		return found, skipped
+	}
+	return found, nil
+}
+
+// existing reads the staged rows whose key is stored, with stored figures.
+func existing[T any](ctx context.Context, e Engine, k *keyed[T], stage Param, rows []T) ([]Stored[T], error) {
+	r, err := e.Query(ctx, k.existing, stage)
+	if err != nil {
+		return nil, fmt.Errorf("cannot look up stored keys of %s: %w", k.table, err)
+	}
+	defer r.Close()
+	var out []Stored[T]
+	for r.Next() {
+		i, row, err := k.scan(r, rows)
+		if err != nil {
+			return nil, fmt.Errorf("cannot look up stored keys of %s: %w", k.table, err)
+		}
+		out = append(out, Stored[T]{Index: i, Row: row})
+	}
+	if err := r.Err(); err != nil {
+		return nil, fmt.Errorf("cannot look up stored keys of %s: %w", k.table, err)
+	}
+	return out, nil
+}
+
+// dropStaleLocked drops staging tables that processes left behind, once per
+// Store. A failure only leaves them for the next process.
+func (s *Store) dropStaleLocked(ctx context.Context) {
+	if s.cleaned {
+		return
+	}
+	s.cleaned = true
+	r, err := s.e.Query(ctx, sqlStagesStale)
+	if err != nil {
+		return
+	}
+	var names []string
+	for r.Next() {
+		var n string
+		if r.Scan(&n) == nil {
+			names = append(names, n)
+		}
+	}
+	r.Close()
+	for _, n := range names {
+		_ = s.e.Exec(ctx, sqlStageDrop, Named("stage", n))
+	}
+}
