@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -72,7 +71,7 @@ func BenchmarkPanelImportInsert(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var parseDur, pipeDur, addDur, flushDur time.Duration
+	var parseDur, pipeDur, addDur, flushDur, reimportDur time.Duration
 	var hwmParse, hwmPipe int64
 	resetOK := true
 	for b.Loop() {
@@ -99,29 +98,34 @@ func BenchmarkPanelImportInsert(b *testing.B) {
 		resetOK = resetPeakRSS() && resetOK
 		w := collector.NewWriter(e, collector.WriterOptions{})
 		var pending collector.Batch
+		var total collector.Outcome
 		store := func(ctx context.Context) error {
 			t := time.Now()
 			o, err := w.Store(ctx, pending)
 			addDur += time.Since(t)
-			if err == nil && o.New != len(pending.Panel) {
-				err = fmt.Errorf("stored %s, want every row new", o)
-			}
+			total.Add(o)
 			pending = collector.Batch{}
 			return err
 		}
-		start = time.Now()
-		sum, err = src.Import(ctx, func(ctx context.Context, batch collector.Batch) error {
-			pending.Panel = append(pending.Panel, batch.Panel...)
-			if len(pending.Panel) < 100_000 {
-				return nil
+		importAll := func() {
+			sum, err := src.Import(ctx, func(ctx context.Context, batch collector.Batch) error {
+				pending.Panel = append(pending.Panel, batch.Panel...)
+				if len(pending.Panel) < 100_000 {
+					return nil
+				}
+				return store(ctx)
+			})
+			if err == nil {
+				err = store(ctx)
 			}
-			return store(ctx)
-		})
-		if err == nil {
-			err = store(ctx)
+			if err != nil || sum.Landed != rows || sum.Rejected != 0 {
+				b.Fatalf("pipeline: err %v, summary %+v", err, sum)
+			}
 		}
-		if err != nil || sum.Landed != rows || sum.Rejected != 0 {
-			b.Fatalf("pipeline: err %v, summary %+v", err, sum)
+		start = time.Now()
+		importAll()
+		if total.New != rows {
+			b.Fatalf("the first import stored %s, want every row new", total)
 		}
 		// The last flush ends the run: it refreshes the derived panel tables
 		// of the periods the import touched.
@@ -151,6 +155,19 @@ func BenchmarkPanelImportInsert(b *testing.B) {
 				b.Fatalf("panel period %s was stale after the import", r.Period.Format(time.DateOnly))
 			}
 		}
+
+		// The same file again: every key is found stored, nothing is written.
+		total, firstAdd := collector.Outcome{}, addDur
+		start = time.Now()
+		importAll()
+		reimportDur += time.Since(start)
+		addDur = firstAdd
+		if total.Existing != rows || total.New != 0 {
+			b.Fatalf("the re-import stored %s, want every row already stored", total)
+		}
+		if got, _ := panelCount(b, e); got != rows {
+			b.Fatalf("%d rows after the re-import, want %d", got, rows)
+		}
 	}
 	b.StopTimer()
 	if !resetOK {
@@ -163,6 +180,8 @@ func BenchmarkPanelImportInsert(b *testing.B) {
 	b.ReportMetric(pipeDur.Seconds()/loops, "pipeline_s")
 	b.ReportMetric(parseDur.Seconds()/loops, "parse_s")
 	b.ReportMetric(addDur.Seconds()/loops, "writer_s")
+	b.ReportMetric(reimportDur.Seconds()/loops, "reimport_s")
+	b.ReportMetric(rows*loops/reimportDur.Seconds(), "reimport_rows/s")
 	b.ReportMetric(flushDur.Seconds()/loops, "panel_refresh_s")
 	b.ReportMetric(float64(rssOpen)/(1<<20), "rss_open_MiB")
 	b.ReportMetric(float64(hwmParse)/(1<<20), "peak_parse_MiB")
