@@ -36,7 +36,7 @@ func (e *Engine) Insert(ctx context.Context, table string, columns ...string) (q
 	if err != nil {
 		return nil, err
 	}
-	return &batch{e: e, ctx: ctx, table: table, cols: cols, buf: make([]byte, 0, 64<<10), token: queries.InsertToken(ctx)}, nil
+	return &batch{e: e, ctx: ctx, table: table, cols: cols, buf: make([]byte, 0, 64<<10)}, nil
 }
 
 // columns resolves the named columns of table (all insertable ones when none
@@ -83,28 +83,17 @@ func (e *Engine) tableColumns(ctx context.Context, table string, refresh bool) (
 	if ok && !refresh {
 		return all, nil
 	}
-	rows, err := e.Query(ctx, sqlTableColumns, queries.Named("db", e.db), queries.Named("table", table))
+	cols, err := queries.InsertableColumns(ctx, e, e.db, table)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read columns of %s: %w", table, err)
-	}
-	defer rows.Close()
-	all = nil
-	for rows.Next() {
-		var name, typ string
-		if err := rows.Scan(&name, &typ); err != nil {
-			return nil, err
-		}
-		t, err := rowbinary.Parse(typ)
-		if err != nil {
-			return nil, fmt.Errorf("table %s column %s: %w", table, name, err)
-		}
-		all = append(all, column{name: name, typ: t})
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if len(all) == 0 {
-		return nil, fmt.Errorf("cannot insert into %s.%s: no such table", e.db, table)
+	all = make([]column, len(cols))
+	for i, c := range cols {
+		t, err := rowbinary.Parse(c.Type)
+		if err != nil {
+			return nil, fmt.Errorf("table %s column %s: %w", table, c.Name, err)
+		}
+		all[i] = column{name: c.Name, typ: t}
 	}
 	e.typesMu.Lock()
 	e.types[table] = all
@@ -133,8 +122,6 @@ type batch struct {
 
 	// One chunk at a time loads in the background; its result arrives here.
 	loading chan error
-	loads   int    // chunks started, to give each its own token
-	token   string // insert_deduplication_token prefix, "" for none
 }
 
 func (b *batch) Len() int { return b.rows }
@@ -205,12 +192,11 @@ func (b *batch) startLoad() error {
 		return fmt.Errorf("batch for %s: cannot close batch file: %w", b.table, err)
 	}
 	b.loading = make(chan error, 1)
-	b.loads++
-	go func(done chan<- error, chunk int) {
-		err := b.load(f.Name(), rows, chunk)
+	go func(done chan<- error) {
+		err := b.load(f.Name(), rows)
 		_ = os.Remove(f.Name())
 		done <- err
-	}(b.loading, b.loads)
+	}(b.loading)
 	return nil
 }
 
@@ -225,12 +211,10 @@ func (b *batch) wait() error {
 }
 
 // load runs the INSERT for one chunk file. ClickHouse takes no parameters in
-// an INSERT's column list or SETTINGS, so the column names (read from
-// system.columns, not from users) are quoted identifiers and the token (checked
-// by queries.WithInsertToken) a quoted literal; the path and structure are
-// parameters. Chunks are deterministic for the same rows, so chunk N of a
-// retried batch carries the same token as chunk N of the first try.
-func (b *batch) load(path string, rows, chunk int) error {
+// an INSERT's column list, so the column names (read from system.columns,
+// not from users) are quoted identifiers; the path and structure are
+// parameters.
+func (b *batch) load(path string, rows int) error {
 	var cols, structure strings.Builder
 	for i, c := range b.cols {
 		if i > 0 {
@@ -242,9 +226,6 @@ func (b *batch) load(path string, rows, chunk int) error {
 	}
 	params := []queries.Param{queries.Named("path", path), queries.Named("structure", structure.String())}
 	stmt := "INSERT INTO " + queries.QuoteIdentifier(b.table) + " (" + cols.String() + ") SELECT * FROM file({path:String}, 'RowBinary', {structure:String})"
-	if b.token != "" {
-		stmt += " SETTINGS insert_deduplication_token = '" + b.token + "/" + strconv.Itoa(chunk) + "', deduplicate_blocks_in_dependent_materialized_views = 1"
-	}
 	if _, err := b.e.c.run(b.ctx, b.e.db, stmt, "Null", params); err != nil {
 		return fmt.Errorf("cannot insert %d rows into %s: %w", rows, b.table, err)
 	}

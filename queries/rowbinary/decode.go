@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"time"
 )
 
 // ErrShort means the buffer ended inside a value.
@@ -84,7 +83,8 @@ func (r *Reader) Header() (names []string, types []*Type, err error) {
 	return names, types, nil
 }
 
-// Decode reads one value of type t.
+// Decode reads one value of type t, as the canonical Go types documented on
+// queries.ScanValue.
 func (t *Type) Decode(r *Reader) (any, error) {
 	switch t.kind {
 	case kInt8:
@@ -163,31 +163,25 @@ func (t *Type) Decode(r *Reader) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return time.Unix(int64(binary.LittleEndian.Uint16(b))*86400, 0).UTC(), nil
+		return t.timeAt(int64(binary.LittleEndian.Uint16(b))), nil
 	case kDate32:
 		b, err := r.take(4)
 		if err != nil {
 			return nil, err
 		}
-		return time.Unix(int64(int32(binary.LittleEndian.Uint32(b)))*86400, 0).UTC(), nil
+		return t.timeAt(int64(int32(binary.LittleEndian.Uint32(b)))), nil
 	case kDateTime:
 		b, err := r.take(4)
 		if err != nil {
 			return nil, err
 		}
-		return time.Unix(int64(binary.LittleEndian.Uint32(b)), 0).UTC(), nil
+		return t.timeAt(int64(binary.LittleEndian.Uint32(b))), nil
 	case kDateTime64:
 		b, err := r.take(8)
 		if err != nil {
 			return nil, err
 		}
-		ticks := int64(binary.LittleEndian.Uint64(b))
-		unit := pow10[t.scale]
-		sec, frac := ticks/unit, ticks%unit
-		if frac < 0 {
-			sec, frac = sec-1, frac+unit
-		}
-		return time.Unix(sec, frac*pow10[9-t.scale]).UTC(), nil
+		return t.timeAt(int64(binary.LittleEndian.Uint64(b))), nil
 	case kDecimal32:
 		b, err := r.take(4)
 		if err != nil {
@@ -205,7 +199,7 @@ func (t *Type) Decode(r *Reader) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return formatUUID(b), nil
+		return uuidText(uuidLayout([16]byte(b))), nil
 	case kEnum8, kEnum16:
 		var code int64
 		if t.kind == kEnum8 {
@@ -223,7 +217,7 @@ func (t *Type) Decode(r *Reader) (any, error) {
 		}
 		name, ok := t.enumName[code]
 		if !ok {
-			return nil, fmt.Errorf("enum code %d is not in %s", code, t.Name)
+			return nil, fmt.Errorf("enum code %d is not in %s", code, t.label())
 		}
 		return name, nil
 	case kNullable:
@@ -234,7 +228,7 @@ func (t *Type) Decode(r *Reader) (any, error) {
 		if b[0] != 0 {
 			return nil, nil
 		}
-		return t.elem.Decode(r)
+		return t.elem().Decode(r)
 	case kNothing:
 		return nil, nil
 	case kArray:
@@ -245,12 +239,12 @@ func (t *Type) Decode(r *Reader) (any, error) {
 		// Every element takes at least one byte, except Nothing, which only
 		// the empty array [] has; so a length larger than what is left is
 		// corrupt, and is refused before anything is allocated for it.
-		if n > uint64(len(r.buf)-r.pos) || t.elem.kind == kNothing && n > 0 {
+		if n > uint64(len(r.buf)-r.pos) || t.elem().kind == kNothing && n > 0 {
 			return nil, ErrShort
 		}
 		out := make([]any, n)
 		for i := range out {
-			if out[i], err = t.elem.Decode(r); err != nil {
+			if out[i], err = t.elem().Decode(r); err != nil {
 				return nil, err
 			}
 		}
@@ -265,11 +259,11 @@ func (t *Type) Decode(r *Reader) (any, error) {
 		}
 		out := make(map[any]any, n)
 		for range n {
-			k, err := t.key.Decode(r)
+			k, err := t.key().Decode(r)
 			if err != nil {
 				return nil, err
 			}
-			v, err := t.elem.Decode(r)
+			v, err := t.elem().Decode(r)
 			if err != nil {
 				return nil, err
 			}
@@ -277,8 +271,8 @@ func (t *Type) Decode(r *Reader) (any, error) {
 		}
 		return out, nil
 	case kTuple:
-		out := make([]any, len(t.elems))
-		for i, e := range t.elems {
+		out := make([]any, len(t.args))
+		for i, e := range t.args {
 			v, err := e.Decode(r)
 			if err != nil {
 				return nil, err
@@ -287,31 +281,11 @@ func (t *Type) Decode(r *Reader) (any, error) {
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("cannot decode %s", t.Name)
+	return nil, fmt.Errorf("cannot decode %s", t.label())
 }
-
-var pow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
 
 // decimalFloat converts a scaled integer exactly-as-possible to float64.
 func decimalFloat(v int64, scale int) float64 {
 	f, _ := new(big.Rat).SetFrac(big.NewInt(v), big.NewInt(pow10[scale])).Float64()
 	return f
-}
-
-// formatUUID renders ClickHouse's UUID layout (two little-endian halves).
-func formatUUID(b []byte) string {
-	var u [16]byte
-	for i := 0; i < 8; i++ {
-		u[i] = b[7-i]
-		u[8+i] = b[15-i]
-	}
-	const hex = "0123456789abcdef"
-	out := make([]byte, 0, 36)
-	for i, c := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			out = append(out, '-')
-		}
-		out = append(out, hex[c>>4], hex[c&15])
-	}
-	return string(out)
 }

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/imscope/imscope/queries"
+	"github.com/imscope/imscope/queries/rowbinary"
 )
 
 // Insert implements queries.Engine with a clickhouse-go batch: rows are
@@ -38,9 +38,12 @@ func (e *Engine) prepare(ctx *batchContext, table string, columns []string) (*ba
 	disarm := ctx.arm()
 	defer disarm()
 	if len(columns) == 0 {
-		var err error
-		if columns, err = e.insertableColumns(ctx, table); err != nil {
+		all, err := queries.InsertableColumns(ctx, e, e.cfg.db, table)
+		if err != nil {
 			return nil, err
+		}
+		for _, c := range all {
+			columns = append(columns, c.Name)
 		}
 	}
 	// ClickHouse takes no parameters in an INSERT's table name or column
@@ -54,15 +57,7 @@ func (e *Engine) prepare(ctx *batchContext, table string, columns []string) (*ba
 		q.WriteString(queries.QuoteIdentifier(c))
 	}
 	q.WriteString(")")
-	pctx := context.Context(ctx)
-	if token := queries.InsertToken(ctx); token != "" {
-		// The batch keeps these settings for its INSERT at Send.
-		pctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{
-			"insert_deduplication_token":                         token,
-			"deduplicate_blocks_in_dependent_materialized_views": 1,
-		}))
-	}
-	cb, err := e.conn.PrepareBatch(pctx, q.String(), driver.WithReleaseConnection())
+	cb, err := e.conn.PrepareBatch(ctx, q.String(), driver.WithReleaseConnection())
 	if err != nil {
 		return nil, fmt.Errorf("cannot insert into %s: %w", table, serverError(ctx, err))
 	}
@@ -71,9 +66,9 @@ func (e *Engine) prepare(ctx *batchContext, table string, columns []string) (*ba
 		_ = cb.Close()
 		return nil, fmt.Errorf("cannot insert into %s: the server expects %d columns for %d named", table, len(chCols), len(columns))
 	}
-	b := &batch{ctx: ctx, b: cb, table: table, cols: columns, types: make([]*chType, len(columns)), row: make([]any, len(columns))}
+	b := &batch{ctx: ctx, b: cb, table: table, cols: columns, types: make([]*rowbinary.Type, len(columns)), row: make([]any, len(columns))}
 	for i, c := range chCols {
-		if b.types[i], err = parseType(string(c.Type())); err != nil {
+		if b.types[i], err = rowbinary.ParseAny(string(c.Type())); err != nil {
 			_ = cb.Close()
 			return nil, fmt.Errorf("cannot insert into %s, column %s: %w", table, columns[i], err)
 		}
@@ -81,38 +76,12 @@ func (e *Engine) prepare(ctx *batchContext, table string, columns []string) (*ba
 	return b, nil
 }
 
-// insertableColumns lists the columns an INSERT without a column list
-// fills, in table order: not MATERIALIZED, ALIAS or EPHEMERAL ones.
-func (e *Engine) insertableColumns(ctx context.Context, table string) ([]string, error) {
-	rows, err := e.Query(ctx, "SELECT name FROM system.columns WHERE database = {db:String} AND table = {table:String} AND default_kind NOT IN ('MATERIALIZED', 'ALIAS', 'EPHEMERAL') ORDER BY position",
-		queries.Named("db", e.cfg.db), queries.Named("table", table))
-	if err != nil {
-		return nil, fmt.Errorf("cannot read columns of %s: %w", table, err)
-	}
-	defer rows.Close()
-	var cols []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return nil, fmt.Errorf("cannot read columns of %s: %w", table, err)
-		}
-		cols = append(cols, name)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("cannot read columns of %s: %w", table, err)
-	}
-	if len(cols) == 0 {
-		return nil, fmt.Errorf("cannot insert into %s.%s: no such table", e.cfg.db, table)
-	}
-	return cols, nil
-}
-
 type batch struct {
 	ctx   *batchContext
 	b     driver.Batch
 	table string
 	cols  []string
-	types []*chType
+	types []*rowbinary.Type
 	row   []any // the converted row being appended
 	rows  int
 	sent  bool // Send or Close was called

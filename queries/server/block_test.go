@@ -9,6 +9,8 @@ import (
 	chproto "github.com/ClickHouse/ch-go/proto"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/proto"
+
+	"github.com/imscope/imscope/queries/rowbinary"
 )
 
 // TestNativeBlockRoundTrip follows batch values through everything on the
@@ -56,7 +58,7 @@ func TestNativeBlockRoundTrip(t *testing.T) {
 		{"Array(Tuple(String, Float64))", []any{[]any{[]any{"p", 0.5}}}, []any{[]any{[]any{"p", 0.5}}}},
 	}
 	for _, tt := range tests {
-		tp, err := parseType(tt.typ)
+		tp, err := rowbinary.ParseAny(tt.typ)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/imscope/imscope/queries/rowbinary"
 )
 
 var (
@@ -26,7 +28,7 @@ var (
 // LowCardinality as its inner type, Decimal becomes float64 and UUID its
 // text. t may be nil (a type this engine could not parse): the value is
 // then converted by its Go type alone.
-func decode(t *chType, v reflect.Value) any {
+func decode(t *rowbinary.Type, v reflect.Value) any {
 	if !v.IsValid() {
 		return nil
 	}
@@ -47,14 +49,14 @@ func decode(t *chType, v reflect.Value) any {
 		}
 	}
 	if t != nil {
-		switch t.base {
+		switch t.Base() {
 		case "Nullable", "LowCardinality", "SimpleAggregateFunction":
-			return decode(t.inner(), v)
+			return decode(t.Elem(), v)
 		case "Array":
 			if v.Kind() == reflect.Slice || v.Kind() == reflect.Array {
 				out := make([]any, v.Len())
 				for i := range out {
-					out[i] = decode(t.inner(), v.Index(i))
+					out[i] = decode(t.Elem(), v.Index(i))
 				}
 				return out
 			}
@@ -62,7 +64,7 @@ func decode(t *chType, v reflect.Value) any {
 			if v.Kind() == reflect.Map {
 				out := make(map[any]any, v.Len())
 				for it := v.MapRange(); it.Next(); {
-					out[decode(t.args[0], it.Key())] = decode(t.args[1], it.Value())
+					out[decode(t.Key(), it.Key())] = decode(t.Elem(), it.Value())
 				}
 				return out
 			}
@@ -83,17 +85,17 @@ func decode(t *chType, v reflect.Value) any {
 // decodeTuple returns a tuple's elements in order. clickhouse-go scans
 // unnamed tuples as []any and named ones as map[string]any; the embedded
 // engine gives both as []any.
-func decodeTuple(t *chType, v reflect.Value) any {
-	out := make([]any, len(t.args))
+func decodeTuple(t *rowbinary.Type, v reflect.Value) any {
+	out := make([]any, t.NumField())
 	switch {
-	case v.Kind() == reflect.Slice && v.Len() == len(t.args):
-		for i, e := range t.args {
-			out[i] = decode(e, v.Index(i))
+	case v.Kind() == reflect.Slice && v.Len() == len(out):
+		for i := range out {
+			out[i] = decode(t.Field(i), v.Index(i))
 		}
 		return out
 	case v.Kind() == reflect.Map && v.Type().Key().Kind() == reflect.String:
-		for i, e := range t.args {
-			out[i] = decode(e, v.MapIndex(reflect.ValueOf(t.names[i]).Convert(v.Type().Key())))
+		for i := range out {
+			out[i] = decode(t.Field(i), v.MapIndex(reflect.ValueOf(t.FieldName(i)).Convert(v.Type().Key())))
 		}
 		return out
 	}

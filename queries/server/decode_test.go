@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
+
+	"github.com/imscope/imscope/queries/rowbinary"
 )
 
 // TestDecode feeds decode values of the Go types clickhouse-go scans each
@@ -67,7 +69,7 @@ func TestDecode(t *testing.T) {
 		{"Array(Tuple(UInt8, Nullable(String)))", []any{[]any{uint8(1), (*string)(nil)}}, []any{[]any{uint64(1), nil}}},
 	}
 	for _, tt := range tests {
-		tp, err := parseType(tt.typ)
+		tp, err := rowbinary.ParseAny(tt.typ)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,8 +17,9 @@
 // a single statement runs.
 //
 // Results are decoded to the canonical Go types documented on
-// queries.ScanValue and batch values are converted from the Go types the
-// embedded engine's encoder accepts, so code written against one engine
-// behaves the same on the other. Statements run on a small connection pool;
-// a context without a deadline gets Options.QueryTimeout.
+// queries.ScanValue, and batch values are converted by the rules the
+// embedded engine encodes by (queries/rowbinary, Type.Canonical), so code
+// written against one engine behaves the same on the other. Statements run
+// on a small connection pool; a context without a deadline gets
+// Options.QueryTimeout.
 package server

@@ -8,6 +8,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/imscope/imscope/queries"
+	"github.com/imscope/imscope/queries/rowbinary"
 )
 
 // rows decodes a clickhouse-go result row by row into the canonical types,
@@ -19,8 +20,8 @@ type rows struct {
 	cancel    context.CancelFunc
 	names     []string
 	typeNames []string
-	types     []*chType      // nil entries: decoded by Go type alone
-	scanTypes []reflect.Type // what clickhouse-go scans each column into
+	types     []*rowbinary.Type // nil entries: decoded by Go type alone
+	scanTypes []reflect.Type    // what clickhouse-go scans each column into
 	cur       []any
 	err       error
 	done      bool
@@ -40,12 +41,12 @@ func newRows(ctx context.Context, r driver.Rows, cancel context.CancelFunc) *row
 	cts := r.ColumnTypes()
 	n := len(cts)
 	rs.names, rs.typeNames = make([]string, n), make([]string, n)
-	rs.types, rs.scanTypes = make([]*chType, n), make([]reflect.Type, n)
+	rs.types, rs.scanTypes = make([]*rowbinary.Type, n), make([]reflect.Type, n)
 	rs.cur = make([]any, n)
 	for i, ct := range cts {
 		rs.names[i] = ct.Name()
 		rs.typeNames[i] = ct.DatabaseTypeName()
-		if t, err := parseType(rs.typeNames[i]); err == nil {
+		if t, err := rowbinary.ParseAny(rs.typeNames[i]); err == nil {
 			rs.types[i] = t
 		}
 		rs.scanTypes[i] = ct.ScanType()

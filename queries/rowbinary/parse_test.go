@@ -1,4 +1,4 @@
-package server
+package rowbinary
 
 import (
 	"reflect"
@@ -34,18 +34,23 @@ func TestParseType(t *testing.T) {
 		{"  Array( String )  ", "Array<String>"},
 	}
 	for _, tt := range tests {
-		got, err := parseType(tt.in)
+		got, err := ParseAny(tt.in)
 		if err != nil {
-			t.Errorf("parseType(%q): %v", tt.in, err)
+			t.Errorf("ParseAny(%q): %v", tt.in, err)
 			continue
 		}
 		if s := render(got); s != tt.want {
-			t.Errorf("parseType(%q) = %s, want %s", tt.in, s, tt.want)
+			t.Errorf("ParseAny(%q) = %s, want %s", tt.in, s, tt.want)
 		}
 	}
 }
 
-func render(t *chType) string {
+// render draws the parsed tree: type arguments in <>, Tuple element names
+// before a colon, FixedString's size after #, a scale after /.
+func render(t *Type) string {
+	if t.wraps != nil {
+		return t.wrapper + "<" + render(t.wraps) + ">"
+	}
 	s := t.base
 	switch {
 	case len(t.args) > 0:
@@ -54,8 +59,8 @@ func render(t *chType) string {
 			if i > 0 {
 				s += ","
 			}
-			if t.base == "Tuple" && t.names[i] != "" {
-				s += t.names[i] + ":"
+			if t.base == "Tuple" && t.fields[i] != "" {
+				s += t.fields[i] + ":"
 			}
 			s += render(a)
 		}
@@ -69,17 +74,17 @@ func render(t *chType) string {
 }
 
 func TestParseTypeNames(t *testing.T) {
-	tp, err := parseType("Map(LowCardinality(String), Array(Nullable(Int32)))")
+	tp, err := ParseAny("Map(LowCardinality(String), Array(Nullable(Int32)))")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tp.name != "Map(LowCardinality(String), Array(Nullable(Int32)))" || tp.args[0].name != "LowCardinality(String)" || tp.args[1].inner().name != "Nullable(Int32)" {
-		t.Errorf("names %q %q %q", tp.name, tp.args[0].name, tp.args[1].inner().name)
+	if tp.Name != "Map(LowCardinality(String), Array(Nullable(Int32)))" || tp.args[0].Name != "LowCardinality(String)" || tp.args[1].Elem().Name != "Nullable(Int32)" {
+		t.Errorf("names %q %q %q", tp.Name, tp.args[0].Name, tp.args[1].Elem().Name)
 	}
 }
 
 func TestParseTypeEnum(t *testing.T) {
-	tp, err := parseType(`Enum8('call' = 1, 'it\'s' = 2, 'a=b' = -3)`)
+	tp, err := ParseAny(`Enum8('call' = 1, 'it\'s' = 2, 'a=b' = -3)`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,8 +99,8 @@ func TestParseTypeEnum(t *testing.T) {
 
 func TestParseTypeErrors(t *testing.T) {
 	for _, bad := range []string{"", "Array(", "Array(String", "Map(String)", "Nullable()", "FixedString(x)", "DateTime64(12)", "Decimal(4, 9)", "Enum8('a')", "Enum8('a' = x)", "String)", "Tuple(a String,"} {
-		if tp, err := parseType(bad); err == nil {
-			t.Errorf("parseType(%q) = %s, want an error", bad, render(tp))
+		if tp, err := ParseAny(bad); err == nil {
+			t.Errorf("ParseAny(%q) = %s, want an error", bad, render(tp))
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package server
+package rowbinary
 
 import (
 	"fmt"
@@ -6,27 +6,27 @@ import (
 	"strings"
 )
 
-// chType is a parsed ClickHouse type name, as far as this engine needs it:
-// the wrappers and containers it walks through when decoding results and
-// converting batch values, and the arguments of the scalar types whose
-// values it checks (Enum labels, Decimal scale, FixedString size).
-// Types it does not know are kept by name and passed through unchanged.
-type chType struct {
-	name  string    // the type as ClickHouse spells it
-	base  string    // "Int32", "Nullable", "Array", "Enum8", ...
-	args  []*chType // Nullable/LowCardinality/Array: 1, Map: 2, Tuple: n, SimpleAggregateFunction: 1
-	names []string  // Tuple element names, "" for unnamed elements
-
-	scale int // Decimal scale, DateTime64 precision
-	prec  int // Decimal precision
-	size  int // FixedString length
-
-	enumCode map[string]int64 // Enum label → code
-	enumName map[int64]string // Enum code → label
+// Parse parses a ClickHouse type name such as
+// "Map(LowCardinality(String), UInt64)" for the RowBinary codec. It refuses
+// types whose values Encode and Decode cannot handle (Int128, IPv4,
+// Decimal128, ...), so that a batch or a result fails on its column types
+// before its first row.
+func Parse(name string) (*Type, error) {
+	t, err := ParseAny(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.unsupported(); err != nil {
+		return nil, fmt.Errorf("cannot parse ClickHouse type %q: %w", name, err)
+	}
+	return t, nil
 }
 
-// parseType parses a ClickHouse type name such as "Map(LowCardinality(String), UInt64)".
-func parseType(name string) (*chType, error) {
+// ParseAny parses any well-formed ClickHouse type name. Types that this
+// package has no rules for (Int128, IPv4, AggregateFunction(...)) are kept
+// by name: Canonical passes their values through, for the server engine's
+// driver to convert, and Encode and Decode refuse them.
+func ParseAny(name string) (*Type, error) {
 	p := &typeParser{s: name}
 	t, err := p.parse()
 	if err == nil {
@@ -41,12 +41,110 @@ func parseType(name string) (*chType, error) {
 	return t, nil
 }
 
-// inner is the type a wrapper (Nullable, LowCardinality, ...) wraps.
-func (t *chType) inner() *chType { return t.args[0] }
+// unsupported reports the first type within t that Encode and Decode cannot
+// handle.
+func (t *Type) unsupported() error {
+	switch t.kind {
+	case kOther:
+		return fmt.Errorf("type %s is not supported", t.base)
+	case kDecimalWide: // wider than 64 bits
+		return fmt.Errorf("type %s is not supported", t.Name)
+	}
+	for _, a := range t.args {
+		if err := a.unsupported(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// simple maps the names of the types without arguments that have rules.
+var simple = map[string]kind{
+	"Int8": kInt8, "Int16": kInt16, "Int32": kInt32, "Int64": kInt64,
+	"UInt8": kUInt8, "UInt16": kUInt16, "UInt32": kUInt32, "UInt64": kUInt64,
+	"Float32": kFloat32, "Float64": kFloat64, "Bool": kBool, "String": kString,
+	"Date": kDate, "Date32": kDate32, "UUID": kUUID, "Nothing": kNothing,
+}
 
 type typeParser struct {
 	s   string
 	pos int
+}
+
+func (p *typeParser) parse() (*Type, error) {
+	p.skipSpace()
+	start := p.pos
+	base := p.ident()
+	if base == "" {
+		return nil, fmt.Errorf("expected a type name at %d", p.pos)
+	}
+	t := &Type{base: base}
+	if k, ok := simple[base]; ok {
+		t.kind = k
+	} else if err := p.arguments(t); err != nil {
+		return nil, err
+	}
+	t.Name = strings.TrimSpace(p.s[start:p.pos])
+	return t, nil
+}
+
+// arguments sets the kind of t, a type that may take arguments, and parses
+// them.
+func (p *typeParser) arguments(t *Type) (err error) {
+	switch t.base {
+	case "Nullable":
+		t.kind = kNullable
+		t.args, err = p.typeArgs(1)
+	case "Array":
+		t.kind = kArray
+		t.args, err = p.typeArgs(1)
+	case "LowCardinality":
+		var args []*Type
+		if args, err = p.typeArgs(1); err == nil {
+			t.wrap(args[0])
+		}
+	case "Map":
+		t.kind = kMap
+		t.args, err = p.typeArgs(2)
+	case "Tuple":
+		t.kind = kTuple
+		err = p.tuple(t)
+	case "SimpleAggregateFunction":
+		var inner *Type
+		if inner, err = p.simpleAggregate(); err == nil {
+			t.wrap(inner)
+		}
+	case "Enum8", "Enum16":
+		err = p.enum(t)
+	case "Decimal", "Decimal32", "Decimal64", "Decimal128", "Decimal256":
+		err = p.decimal(t)
+	case "FixedString":
+		t.kind = kFixedString
+		var args []string
+		if args, err = p.rawArgs(); err == nil {
+			if t.size, err = strconv.Atoi(args[0]); err != nil || t.size <= 0 {
+				err = fmt.Errorf("bad FixedString size %q", args[0])
+			}
+		}
+	case "DateTime64":
+		t.kind = kDateTime64
+		var args []string
+		if args, err = p.rawArgs(); err == nil {
+			if t.scale, err = strconv.Atoi(args[0]); err != nil || t.scale < 0 || t.scale > 9 {
+				err = fmt.Errorf("bad DateTime64 precision %q", args[0])
+			}
+		}
+	default:
+		// DateTime's time zone, and the arguments of types kept by name
+		// (AggregateFunction, Nested, ...), are skipped as text.
+		if t.base == "DateTime" {
+			t.kind = kDateTime
+		}
+		if p.peek() == '(' {
+			_, err = p.rawArgs()
+		}
+	}
+	return err
 }
 
 func (p *typeParser) skipSpace() {
@@ -135,11 +233,11 @@ func (p *typeParser) rawArgs() ([]string, error) {
 }
 
 // typeArgs parses n type arguments in parentheses.
-func (p *typeParser) typeArgs(n int) ([]*chType, error) {
+func (p *typeParser) typeArgs(n int) ([]*Type, error) {
 	if err := p.expect('('); err != nil {
 		return nil, err
 	}
-	out := make([]*chType, n)
+	out := make([]*Type, n)
 	for i := range out {
 		if i > 0 {
 			if err := p.expect(','); err != nil {
@@ -155,58 +253,7 @@ func (p *typeParser) typeArgs(n int) ([]*chType, error) {
 	return out, p.expect(')')
 }
 
-func (p *typeParser) parse() (*chType, error) {
-	p.skipSpace()
-	start := p.pos
-	base := p.ident()
-	if base == "" {
-		return nil, fmt.Errorf("expected a type name at %d", p.pos)
-	}
-	t := &chType{base: base}
-	var err error
-	switch base {
-	case "Nullable", "LowCardinality", "Array":
-		t.args, err = p.typeArgs(1)
-	case "Map":
-		t.args, err = p.typeArgs(2)
-	case "Tuple":
-		err = p.tuple(t)
-	case "SimpleAggregateFunction":
-		// SimpleAggregateFunction(func, T) stores plain values of T.
-		err = p.simpleAggregate(t)
-	case "Enum8", "Enum16":
-		err = p.enum(t)
-	case "Decimal", "Decimal32", "Decimal64", "Decimal128", "Decimal256":
-		err = p.decimal(t)
-	case "FixedString":
-		var args []string
-		if args, err = p.rawArgs(); err == nil {
-			if t.size, err = strconv.Atoi(args[0]); err != nil || t.size <= 0 {
-				err = fmt.Errorf("bad FixedString size %q", args[0])
-			}
-		}
-	case "DateTime64":
-		var args []string
-		if args, err = p.rawArgs(); err == nil {
-			if t.scale, err = strconv.Atoi(args[0]); err != nil || t.scale < 0 || t.scale > 9 {
-				err = fmt.Errorf("bad DateTime64 precision %q", args[0])
-			}
-		}
-	default:
-		// DateTime('UTC'), AggregateFunction(...), Nested(...) and types this
-		// engine does not inspect: keep the arguments as text.
-		if p.peek() == '(' {
-			_, err = p.rawArgs()
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	t.name = strings.TrimSpace(p.s[start:p.pos])
-	return t, nil
-}
-
-func (p *typeParser) tuple(t *chType) error {
+func (p *typeParser) tuple(t *Type) error {
 	if err := p.expect('('); err != nil {
 		return err
 	}
@@ -222,7 +269,7 @@ func (p *typeParser) tuple(t *chType) error {
 			return err
 		}
 		t.args = append(t.args, e)
-		t.names = append(t.names, name)
+		t.fields = append(t.fields, name)
 		if p.peek() == ',' {
 			p.pos++
 			continue
@@ -231,9 +278,11 @@ func (p *typeParser) tuple(t *chType) error {
 	}
 }
 
-func (p *typeParser) simpleAggregate(t *chType) error {
+// simpleAggregate parses the arguments of SimpleAggregateFunction(func, T),
+// whose values are plain values of T, and returns T.
+func (p *typeParser) simpleAggregate() (*Type, error) {
 	if err := p.expect('('); err != nil {
-		return err
+		return nil, err
 	}
 	// The function may have parameters of its own: sumMap(...) is rare but legal.
 	depth := 0
@@ -248,17 +297,28 @@ func (p *typeParser) simpleAggregate(t *chType) error {
 		}
 	}
 	if err := p.expect(','); err != nil {
-		return err
+		return nil, err
 	}
 	inner, err := p.parse()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	t.args = []*chType{inner}
-	return p.expect(')')
+	return inner, p.expect(')')
 }
 
-func (p *typeParser) enum(t *chType) error {
+// wrap makes t, a LowCardinality or SimpleAggregateFunction, a copy of the
+// type it wraps that remembers the wrapper (see Type).
+func (t *Type) wrap(inner *Type) {
+	wrapper := t.base
+	*t = *inner
+	t.wrapper, t.wraps = wrapper, inner
+}
+
+func (p *typeParser) enum(t *Type) error {
+	t.kind = kEnum8
+	if t.base == "Enum16" {
+		t.kind = kEnum16
+	}
 	args, err := p.rawArgs()
 	if err != nil {
 		return err
@@ -283,7 +343,7 @@ func (p *typeParser) enum(t *chType) error {
 	return nil
 }
 
-func (p *typeParser) decimal(t *chType) error {
+func (p *typeParser) decimal(t *Type) error {
 	args, err := p.rawArgs()
 	if err != nil {
 		return err
@@ -313,6 +373,15 @@ func (p *typeParser) decimal(t *chType) error {
 	}
 	if err != nil || t.scale < 0 || t.scale > t.prec {
 		return fmt.Errorf("bad %s arguments %q", t.base, args)
+	}
+	// The storage follows the precision, whatever the spelling.
+	switch {
+	case t.prec <= 9:
+		t.kind = kDecimal32
+	case t.prec <= 18:
+		t.kind = kDecimal64
+	default:
+		t.kind = kDecimalWide
 	}
 	return nil
 }

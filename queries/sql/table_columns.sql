@@ -1,4 +1,5 @@
--- The insertable columns of a table, in order, for RowBinary batch files.
+-- The columns an INSERT without a column list fills, in table order, with
+-- their types: neither MATERIALIZED, ALIAS nor EPHEMERAL ones.
 SELECT name, type
 FROM system.columns
 WHERE database = {db:String}
