@@ -49,7 +49,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzQuery -fuzztime $(FUZZTIME) ./dashboard
 	$(GO) test -run '^$$' -fuzz FuzzParseMatcher -fuzztime $(FUZZTIME) ./dashboard/alerting
 	$(GO) test -run '^$$' -fuzz FuzzParsePeriod -fuzztime $(FUZZTIME) ./dashboard/report
-	$(GO) test -run '^$$' -fuzz FuzzParseSchedule -fuzztime $(FUZZTIME) ./dashboard/report
+	$(GO) test -run '^$$' -fuzz FuzzParseSchedule -fuzztime $(FUZZTIME) ./collector/schedule
 
 lint:
 	gofmt -l . | (! grep .)

@@ -53,8 +53,9 @@ func (o Op) holds(v, threshold float64) bool {
 
 // Rule is one alert rule from configuration. Only the fields of its Kind
 // apply; Validate rejects the others, so a misplaced key is not silently
-// ignored. Which series a name means, and how the values are fetched, is
-// up to the alert runner; this package only evaluates.
+// ignored. The series a rule may name are listed with CheckSeries; the
+// alert runner (dashboard/alerting) fetches their values and keeps the
+// states; this package only evaluates.
 type Rule struct {
 	// Name identifies the rule in events and the UI: letters, digits, _ . -.
 	Name string   `yaml:"name"`
@@ -104,7 +105,92 @@ func (r Rule) Validate() error {
 	if !ruleNameRE.MatchString(r.Name) {
 		bad("name", "%q is not a rule name (letters, digits, _ . -)", r.Name)
 	}
-	// used lists the keys each kind reads; a set key outside it is an error.
+	var used []string // the keys the kind reads; a set key outside it is an error
+	switch r.Kind {
+	case RuleThreshold:
+		used = r.checkThreshold(bad)
+	case RuleWeekOverWeek:
+		used = r.checkWeekOverWeek(bad)
+	case RuleStale:
+		used = r.checkStale(bad)
+	case RuleShareShift:
+		used = r.checkShareShift(bad)
+	default:
+		bad("kind", "%q is not one of threshold, week_over_week, stale, share_shift", r.Kind)
+		return errors.Join(errs...)
+	}
+	r.checkUnused(used, bad)
+	return errors.Join(errs...)
+}
+
+// complain reports a problem with one of a rule's keys.
+type complain func(key, format string, args ...any)
+
+func (r Rule) checkThreshold(bad complain) []string {
+	if r.Series == "" {
+		bad("series", "a threshold rule needs the series it watches")
+	}
+	switch r.Op {
+	case OpGT, OpGE, OpLT, OpLE:
+	default:
+		bad("op", "%q is not one of >, >=, <, <=", r.Op)
+	}
+	if !finite(r.Threshold) {
+		bad("threshold", "%v is not a number", r.Threshold)
+	}
+	if r.For < 0 {
+		bad("for", "must not be negative, not %s", r.For)
+	}
+	return []string{"series", "labels", "op", "threshold", "for"}
+}
+
+func (r Rule) checkWeekOverWeek(bad complain) []string {
+	if r.Series == "" {
+		bad("series", "a week_over_week rule needs the series it watches")
+	}
+	if r.DropBelow == 0 && r.SpikeAbove == 0 {
+		bad("drop_below", "set drop_below (e.g. 0.5), spike_above (e.g. 2), or both")
+	}
+	if r.DropBelow != 0 && !(r.DropBelow > 0 && r.DropBelow < 1) {
+		bad("drop_below", "%v is not a ratio between 0 and 1", r.DropBelow)
+	}
+	if r.SpikeAbove != 0 && !(r.SpikeAbove > 1 && finite(r.SpikeAbove)) {
+		bad("spike_above", "%v is not a ratio above 1", r.SpikeAbove)
+	}
+	if !finite(r.MinBaseline) || r.MinBaseline < 0 {
+		bad("min_baseline", "%v is not a non-negative number", r.MinBaseline)
+	}
+	return []string{"series", "labels", "drop_below", "spike_above", "min_baseline"}
+}
+
+func (r Rule) checkStale(bad complain) []string {
+	if r.Collector == "" {
+		bad("collector", "a stale rule needs the collector it watches")
+	}
+	if r.Intervals < 1 {
+		bad("intervals", "must be at least 1, not %d", r.Intervals)
+	}
+	return []string{"collector", "intervals"}
+}
+
+func (r Rule) checkShareShift(bad complain) []string {
+	if r.Network == "" {
+		bad("network", "a share_shift rule needs the network it watches")
+	}
+	if !finite(r.Points) || r.Points <= 0 || r.Points > 100 {
+		bad("points", "%v is not a number of percentage points in (0, 100]", r.Points)
+	}
+	switch r.Direction {
+	case "", "up", "down", "either":
+	default:
+		bad("direction", "%q is not one of up, down, either", r.Direction)
+	}
+	return []string{"network", "points", "direction", "labels"}
+}
+
+// checkUnused rejects keys set that the rule's kind does not read, so a
+// misplaced key is not silently ignored.
+func (r Rule) checkUnused(used []string, bad complain) {
 	set := map[string]bool{
 		"series": r.Series != "", "labels": len(r.Labels) > 0,
 		"op": r.Op != "", "threshold": r.Threshold != 0, "for": r.For != 0,
@@ -112,73 +198,12 @@ func (r Rule) Validate() error {
 		"collector": r.Collector != "", "intervals": r.Intervals != 0,
 		"network": r.Network != "", "points": r.Points != 0, "direction": r.Direction != "",
 	}
-	var used []string
-	switch r.Kind {
-	case RuleThreshold:
-		used = []string{"series", "labels", "op", "threshold", "for"}
-		if r.Series == "" {
-			bad("series", "a threshold rule needs the series it watches")
-		}
-		switch r.Op {
-		case OpGT, OpGE, OpLT, OpLE:
-		default:
-			bad("op", "%q is not one of >, >=, <, <=", r.Op)
-		}
-		if !finite(r.Threshold) {
-			bad("threshold", "%v is not a number", r.Threshold)
-		}
-		if r.For < 0 {
-			bad("for", "must not be negative, not %s", r.For)
-		}
-	case RuleWeekOverWeek:
-		used = []string{"series", "labels", "drop_below", "spike_above", "min_baseline"}
-		if r.Series == "" {
-			bad("series", "a week_over_week rule needs the series it watches")
-		}
-		if r.DropBelow == 0 && r.SpikeAbove == 0 {
-			bad("drop_below", "set drop_below (e.g. 0.5), spike_above (e.g. 2), or both")
-		}
-		if r.DropBelow != 0 && !(r.DropBelow > 0 && r.DropBelow < 1) {
-			bad("drop_below", "%v is not a ratio between 0 and 1", r.DropBelow)
-		}
-		if r.SpikeAbove != 0 && !(r.SpikeAbove > 1 && finite(r.SpikeAbove)) {
-			bad("spike_above", "%v is not a ratio above 1", r.SpikeAbove)
-		}
-		if !finite(r.MinBaseline) || r.MinBaseline < 0 {
-			bad("min_baseline", "%v is not a non-negative number", r.MinBaseline)
-		}
-	case RuleStale:
-		used = []string{"collector", "intervals"}
-		if r.Collector == "" {
-			bad("collector", "a stale rule needs the collector it watches")
-		}
-		if r.Intervals < 1 {
-			bad("intervals", "must be at least 1, not %d", r.Intervals)
-		}
-	case RuleShareShift:
-		used = []string{"network", "points", "direction", "labels"}
-		if r.Network == "" {
-			bad("network", "a share_shift rule needs the network it watches")
-		}
-		if !finite(r.Points) || r.Points <= 0 || r.Points > 100 {
-			bad("points", "%v is not a number of percentage points in (0, 100]", r.Points)
-		}
-		switch r.Direction {
-		case "", "up", "down", "either":
-		default:
-			bad("direction", "%q is not one of up, down, either", r.Direction)
-		}
-	default:
-		bad("kind", "%q is not one of threshold, week_over_week, stale, share_shift", r.Kind)
-		return errors.Join(errs...)
-	}
 	for _, key := range []string{"series", "labels", "op", "threshold", "for", "drop_below", "spike_above",
 		"min_baseline", "collector", "intervals", "network", "points", "direction"} {
 		if set[key] && !contains(used, key) {
 			bad(key, "is not used by %s rules", r.Kind)
 		}
 	}
-	return errors.Join(errs...)
 }
 
 func contains(list []string, s string) bool {
@@ -256,110 +281,158 @@ func Evaluate(rule Rule, in AlertInputs, prev AlertState, now time.Time) (AlertS
 	if err := rule.Validate(); err != nil {
 		return prev, nil, err
 	}
-	var (
-		v      float64
-		firing bool
-		known  bool
-		msg    string
-	)
-	switch rule.Kind {
-	case RuleThreshold:
-		last := -1
-		for i, p := range in.Series {
-			if !finite(p.Value) {
-				return prev, nil, invalid("series", "point %d: %v is not a number", i, p.Value)
-			}
-			if i > 0 && p.TS.Before(in.Series[i-1].TS) {
-				return prev, nil, invalid("series", "point %d is older than point %d: points must be oldest first", i, i-1)
-			}
-			if !p.TS.After(now) {
-				last = i
-			}
-		}
-		if last < 0 {
-			break
-		}
-		known, v = true, in.Series[last].Value
-		if rule.Op.holds(v, rule.Threshold) {
-			start := last
-			for start > 0 && rule.Op.holds(in.Series[start-1].Value, rule.Threshold) {
-				start--
-			}
-			held := in.Series[last].TS.Sub(in.Series[start].TS)
-			firing = prev.Firing || held >= rule.For
-			msg = fmt.Sprintf("%s %s %s for %s (now %s)", rule.Series, rule.Op, fmtNum(rule.Threshold), held, fmtNum(v))
-		} else {
-			msg = fmt.Sprintf("%s back to %s (not %s %s)", rule.Series, fmtNum(v), rule.Op, fmtNum(rule.Threshold))
-		}
-	case RuleWeekOverWeek:
-		if in.Current == nil || in.LastWeek == nil {
-			break
-		}
-		cur, base := *in.Current, *in.LastWeek
-		if !finite(cur) || !finite(base) {
-			return prev, nil, invalid("series", "current %v and last week %v must be numbers", cur, base)
-		}
-		if base <= 0 || base < rule.MinBaseline {
-			break
-		}
-		known, v = true, cur/base
-		drop := rule.DropBelow > 0 && v < rule.DropBelow
-		spike := rule.SpikeAbove > 0 && v > rule.SpikeAbove
-		firing = drop || spike
-		msg = fmt.Sprintf("%s at %s× the same hour last week (%s vs %s)", rule.Series, fmtNum(v), fmtNum(cur), fmtNum(base))
-	case RuleStale:
-		if in.Interval <= 0 {
-			return prev, nil, invalid("interval", "the collector's schedule interval must be positive, not %s", in.Interval)
-		}
-		ref := in.LastSuccess
-		if ref.IsZero() {
-			ref = in.Watching
-		}
-		if ref.IsZero() {
-			break
-		}
-		age := now.Sub(ref)
-		known, v = true, age.Seconds()
-		limit := time.Duration(rule.Intervals) * in.Interval
-		firing = age > limit
-		if in.LastSuccess.IsZero() {
-			msg = fmt.Sprintf("collector %s has not succeeded in %s (limit %s)", rule.Collector, age.Round(time.Second), limit)
-		} else {
-			msg = fmt.Sprintf("collector %s last succeeded %s ago (limit %s)", rule.Collector, age.Round(time.Second), limit)
-		}
-	case RuleShareShift:
-		if in.ShareBefore == nil || in.ShareAfter == nil {
-			break
-		}
-		before, after := *in.ShareBefore, *in.ShareAfter
-		if !finite(before) || !finite(after) {
-			return prev, nil, invalid("shares", "before %v and after %v must be numbers", before, after)
-		}
-		known, v = true, after-before
-		switch rule.Direction {
-		case "up":
-			firing = v > rule.Points
-		case "down":
-			firing = -v > rule.Points
-		default:
-			firing = math.Abs(v) > rule.Points
-		}
-		msg = fmt.Sprintf("%s share moved %+.2f points (%.2f%% → %.2f%%; limit %s)", rule.Network, v, before, after, fmtNum(rule.Points))
+	r, err := judge(rule, in, prev, now)
+	if err != nil {
+		return prev, nil, err
 	}
-	if !known {
+	if !r.known {
 		return prev, nil, nil
 	}
-	next := AlertState{Firing: firing, Since: prev.Since, Value: v}
-	if firing == prev.Firing {
+	return transition(rule, r, prev, now)
+}
+
+// reading is what one evaluation found: whether there was data to judge
+// (known), the evaluated value v, whether the rule fires, and why.
+type reading struct {
+	known, firing bool
+	v             float64
+	msg           string
+}
+
+// judge evaluates rule's condition on its inputs (see Evaluate).
+func judge(rule Rule, in AlertInputs, prev AlertState, now time.Time) (reading, error) {
+	switch rule.Kind {
+	case RuleThreshold:
+		return judgeThreshold(rule, in.Series, prev, now)
+	case RuleWeekOverWeek:
+		return judgeWeekOverWeek(rule, in.Current, in.LastWeek)
+	case RuleStale:
+		return judgeStale(rule, in, now)
+	case RuleShareShift:
+		return judgeShareShift(rule, in.ShareBefore, in.ShareAfter)
+	}
+	return reading{}, nil
+}
+
+// judgeThreshold: the latest point at or before now satisfies the
+// threshold, and has for the unbroken run of points before it that do.
+func judgeThreshold(rule Rule, series []Point, prev AlertState, now time.Time) (reading, error) {
+	last := -1
+	for i, p := range series {
+		if !finite(p.Value) {
+			return reading{}, invalid("series", "point %d: %v is not a number", i, p.Value)
+		}
+		if i > 0 && p.TS.Before(series[i-1].TS) {
+			return reading{}, invalid("series", "point %d is older than point %d: points must be oldest first", i, i-1)
+		}
+		if !p.TS.After(now) {
+			last = i
+		}
+	}
+	if last < 0 {
+		return reading{}, nil
+	}
+	r := reading{known: true, v: series[last].Value}
+	if !rule.Op.holds(r.v, rule.Threshold) {
+		r.msg = fmt.Sprintf("%s back to %s (not %s %s)", rule.Series, fmtNum(r.v), rule.Op, fmtNum(rule.Threshold))
+		return r, nil
+	}
+	start := last
+	for start > 0 && rule.Op.holds(series[start-1].Value, rule.Threshold) {
+		start--
+	}
+	held := series[last].TS.Sub(series[start].TS)
+	r.firing = prev.Firing || held >= rule.For
+	r.msg = fmt.Sprintf("%s %s %s for %s (now %s)", rule.Series, rule.Op, fmtNum(rule.Threshold), held, fmtNum(r.v))
+	return r, nil
+}
+
+// judgeWeekOverWeek: this hour against the same hour a week earlier.
+func judgeWeekOverWeek(rule Rule, current, lastWeek *float64) (reading, error) {
+	cur, base, ok, err := both("series", "current", current, "last week", lastWeek)
+	if !ok || err != nil {
+		return reading{}, err
+	}
+	if base <= 0 || base < rule.MinBaseline {
+		return reading{}, nil
+	}
+	r := reading{known: true, v: cur / base}
+	drop := rule.DropBelow > 0 && r.v < rule.DropBelow
+	spike := rule.SpikeAbove > 0 && r.v > rule.SpikeAbove
+	r.firing = drop || spike
+	r.msg = fmt.Sprintf("%s at %s× the same hour last week (%s vs %s)", rule.Series, fmtNum(r.v), fmtNum(cur), fmtNum(base))
+	return r, nil
+}
+
+// judgeStale: the age of the collector's last success against its limit.
+func judgeStale(rule Rule, in AlertInputs, now time.Time) (reading, error) {
+	if in.Interval <= 0 {
+		return reading{}, invalid("interval", "the collector's schedule interval must be positive, not %s", in.Interval)
+	}
+	ref := in.LastSuccess
+	if ref.IsZero() {
+		ref = in.Watching
+	}
+	if ref.IsZero() {
+		return reading{}, nil
+	}
+	age := now.Sub(ref)
+	limit := time.Duration(rule.Intervals) * in.Interval
+	r := reading{known: true, v: age.Seconds(), firing: age > limit}
+	if in.LastSuccess.IsZero() {
+		r.msg = fmt.Sprintf("collector %s has not succeeded in %s (limit %s)", rule.Collector, age.Round(time.Second), limit)
+	} else {
+		r.msg = fmt.Sprintf("collector %s last succeeded %s ago (limit %s)", rule.Collector, age.Round(time.Second), limit)
+	}
+	return r, nil
+}
+
+// judgeShareShift: the network's move in points against the limit.
+func judgeShareShift(rule Rule, shareBefore, shareAfter *float64) (reading, error) {
+	before, after, ok, err := both("shares", "before", shareBefore, "after", shareAfter)
+	if !ok || err != nil {
+		return reading{}, err
+	}
+	r := reading{known: true, v: after - before}
+	switch rule.Direction {
+	case "up":
+		r.firing = r.v > rule.Points
+	case "down":
+		r.firing = -r.v > rule.Points
+	default:
+		r.firing = math.Abs(r.v) > rule.Points
+	}
+	r.msg = fmt.Sprintf("%s share moved %+.2f points (%.2f%% → %.2f%%; limit %s)", rule.Network, r.v, before, after, fmtNum(rule.Points))
+	return r, nil
+}
+
+// both reads a pair of optional inputs: ok is false when either is missing
+// (no data to judge), and an error names param when either is not a number.
+func both(param, nameA string, a *float64, nameB string, b *float64) (x, y float64, ok bool, err error) {
+	if a == nil || b == nil {
+		return 0, 0, false, nil
+	}
+	x, y = *a, *b
+	if !finite(x) || !finite(y) {
+		return x, y, false, invalid(param, "%s %v and %s %v must be numbers", nameA, x, nameB, y)
+	}
+	return x, y, true, nil
+}
+
+// transition turns a reading into the rule's next state and, when the
+// state changed, the event that records it.
+func transition(rule Rule, r reading, prev AlertState, now time.Time) (AlertState, *AlertEvent, error) {
+	next := AlertState{Firing: r.firing, Since: prev.Since, Value: r.v}
+	if r.firing == prev.Firing {
 		return next, nil, nil
 	}
 	next.Since = now
 	verb := "resolved"
-	if firing {
+	if r.firing {
 		verb = "firing"
 	}
-	ev := &AlertEvent{Rule: rule.Name, Kind: rule.Kind, Firing: firing, At: now, Value: v,
-		Message: strings.TrimSpace(fmt.Sprintf("%s %s: %s", rule.Name, verb, msg))}
+	ev := &AlertEvent{Rule: rule.Name, Kind: rule.Kind, Firing: r.firing, At: now, Value: r.v,
+		Message: strings.TrimSpace(fmt.Sprintf("%s %s: %s", rule.Name, verb, r.msg))}
 	return next, ev, nil
 }
 

@@ -110,6 +110,11 @@ func BridgeHealthOf(f imscope.Filter, samples []imscope.BridgeSample) (BridgeRep
 	if err := checkSpan(f); err != nil {
 		return BridgeReport{}, err
 	}
+	return bridgeHealthOf(f, samples)
+}
+
+// bridgeHealthOf is BridgeHealthOf for a span validated where it entered.
+func bridgeHealthOf(f imscope.Filter, samples []imscope.BridgeSample) (BridgeReport, error) {
 	type route struct{ bridge, from, to string }
 	routes := map[route]*trafficAcc{}
 	bridges := map[string]*trafficAcc{}
@@ -230,6 +235,11 @@ func BridgeUptimes(f imscope.Filter, events []StateEvent, now time.Time) ([]Brid
 	if err := checkSpan(f); err != nil {
 		return nil, err
 	}
+	return bridgeUptimes(f, events, now)
+}
+
+// bridgeUptimes is BridgeUptimes for a span validated where it entered.
+func bridgeUptimes(f imscope.Filter, events []StateEvent, now time.Time) ([]BridgeUptime, error) {
 	end := f.To
 	if now.Before(end) {
 		end = now

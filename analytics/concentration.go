@@ -193,9 +193,18 @@ func Concentrate(shares []NetworkShare) (Concentration, error) {
 // the whole market: f.Networks is ignored, since folding networks together
 // would overstate the HHI. Periods without rows are missing, not zero.
 func ConcentrationSeries(f imscope.Filter, rows []ShareInput) ([]Concentration, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	return concentrationSeries(f, rows)
+}
+
+// concentrationSeries is ConcentrationSeries for a filter validated where
+// it entered.
+func concentrationSeries(f imscope.Filter, rows []ShareInput) ([]Concentration, error) {
 	whole := f
 	whole.Networks = nil
-	periods, err := Shares(whole, rows, 0)
+	periods, err := shares(whole, rows, 0)
 	if err != nil {
 		return nil, err
 	}

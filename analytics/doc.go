@@ -1,11 +1,24 @@
-// Package analytics holds imscope's pure computations over query rows:
-// market shares, HHI and CR-k, coalition gaps and merger arithmetic,
-// switching matrices, Markov steady states and forecasts, multi-homing
-// overlap, reachability and the interconnection dividend, bridge health
-// (rates, failure ratios, latency quantiles from merged histograms, uptime)
-// and alert rule evaluation.
+// Package analytics is the only place imscope computes an answer. It holds
+// two layers:
 //
-// No SQL and no HTTP. Inputs are plain rows shaped like the results of
+//   - Pure computations over rows: market shares, HHI and CR-k, coalition
+//     gaps and merger arithmetic, switching matrices, Markov steady states
+//     and forecasts, multi-homing overlap, reachability and the
+//     interconnection dividend, bridge health (rates, failure ratios,
+//     latency quantiles from merged histograms, uptime, traffic per link
+//     and per step), the privacy policy of what a switching table may show
+//     (suppression, and rounding what derives from hidden cells), and alert
+//     rule evaluation. No I/O.
+//   - Loaders (load*.go, and the *In functions): each reads what one
+//     question needs through the named queries of package queries and
+//     hands the rows to the pure functions. They run SQL only through
+//     queries, write nothing and keep no state; the alert runner, which
+//     does both, is dashboard/alerting's. No HTTP.
+//
+// A question's filter is validated once, where it enters imscope: loaders
+// take a Question (Ask) or a Span (AskSpan) and trust it (question.go).
+//
+// Inputs of the pure functions are plain rows shaped like the results of
 // GROUP BY queries (one row per period and network, per transition, per
 // network-set signature), so the heavy lifting over millions of users stays
 // in ClickHouse and the Go side works on counts. Every formula is written in

@@ -2,16 +2,19 @@ package analytics
 
 import (
 	"context"
-	"fmt"
 	"time"
 
-	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/queries"
 )
 
-// This file is where the maths meets the data: each function runs the named
-// queries a question needs and hands their rows to the pure functions above.
-// The dashboard, reports and alerts call these; tests call both layers.
+// The loader files (load*.go, mergers.go's MergersIn) are where the maths
+// meets the data: each loader runs the named queries a question needs and
+// hands their rows to the pure functions. The dashboard (API, pages,
+// reports) and the alert runner call the loaders; tests call both layers.
+// Usage loaders take a Question and traffic loaders a Span, validated where
+// the question entered, and trust it (question.go); panel loaders take
+// periods from the panel's own list (PanelPeriods) and use only the
+// filter's segment and selection.
 
 // ShareReport is everything the market-share views show for a filter.
 type ShareReport struct {
@@ -22,197 +25,67 @@ type ShareReport struct {
 
 // MarketShare computes shares (with Δ against the previous period and a year
 // earlier), concentration per period and the published figures beside them.
-// Usage is read for the whole market — networks outside f.Networks fold into
-// "other" — and from early enough that the first period has its comparisons.
-func MarketShare(ctx context.Context, e queries.Engine, f imscope.Filter, top int) (ShareReport, error) {
-	if err := f.Validate(); err != nil {
-		return ShareReport{}, err
-	}
+// Usage is read for the whole market — networks outside the selection fold
+// into "other" — and from early enough that the first period has its
+// comparisons.
+func MarketShare(ctx context.Context, e queries.Engine, q Question, top int) (ShareReport, error) {
+	f := q.f
 	wide := f
 	wide.Networks = nil
 	wide.From = ComparisonFrom(f)
-	totals, err := queries.UsageTotals(ctx, e, wide)
+	rows, err := usageRows(ctx, e, Question{f: wide})
 	if err != nil {
 		return ShareReport{}, err
 	}
-	rows := make([]ShareInput, len(totals))
-	for i, t := range totals {
-		rows[i] = ShareInput{Period: t.Period, Network: t.Network, Value: t.Value}
-	}
 	var r ShareReport
-	if r.Periods, err = Shares(f, rows, top); err != nil {
+	if r.Periods, err = shares(f, rows, top); err != nil {
 		return r, err
 	}
-	if r.Concentration, err = ConcentrationSeries(f, rows); err != nil {
+	if r.Concentration, err = concentrationSeries(f, rows); err != nil {
 		return r, err
 	}
 	reports, err := queries.MarketReports(ctx, e, f.From, f.To)
 	if err != nil {
 		return r, err
 	}
-	if r.Published, err = CompareWithReports(f, r.Periods, reports); err != nil {
+	if r.Published, err = compareWithReports(f, r.Periods, reports); err != nil {
 		return r, err
 	}
 	return r, nil
 }
 
-// SwitchingBetween is the switching analysis between two panel periods.
-func SwitchingBetween(ctx context.Context, e queries.Engine, f imscope.Filter, from, to time.Time) (Switching, error) {
-	counts, err := queries.PanelTransitions(ctx, e, from, to, f.Segment)
-	if err != nil {
-		return Switching{}, err
-	}
-	if len(counts) == 0 {
-		return Switching{}, invalid("from", "no panel data for %s and %s", from.Format(time.DateOnly), to.Format(time.DateOnly))
-	}
-	rows := make([]TransitionCount, len(counts))
-	for i, c := range counts {
-		rows[i] = TransitionCount{Period: from, From: c.From, To: c.To, Users: c.Users}
-	}
-	// The pair is one step of its own granularity, whatever f's says.
-	g := imscope.Filter{From: from, To: to.AddDate(0, 0, 1), Granularity: stepOf(from, to), Metric: f.Metric, Segment: f.Segment, Networks: f.Networks}
-	out, err := SwitchingFromCounts(g, rows)
-	if err != nil {
-		return Switching{}, err
-	}
-	if len(out) != 1 {
-		return Switching{}, fmt.Errorf("switching between %s and %s: %d results, want 1", from.Format(time.DateOnly), to.Format(time.DateOnly), len(out))
-	}
-	return out[0], nil
-}
-
-// SwitchingAlong is the switching analysis for every pair of consecutive
-// panel periods in f's range, oldest first.
-func SwitchingAlong(ctx context.Context, e queries.Engine, f imscope.Filter) ([]Switching, error) {
-	periods, err := queries.PanelPeriods(ctx, e, f.From, f.To)
+// ConcentrationIn is MarketShare's Concentration alone, reading only what
+// it needs: the whole market's usage in q's range — no comparison periods,
+// no published figures.
+func ConcentrationIn(ctx context.Context, e queries.Engine, q Question) ([]Concentration, error) {
+	whole := q.f
+	whole.Networks = nil
+	rows, err := usageRows(ctx, e, Question{f: whole})
 	if err != nil {
 		return nil, err
 	}
-	var out []Switching
-	for i := 0; i+1 < len(periods); i++ {
-		s, err := SwitchingBetween(ctx, e, f, periods[i], periods[i+1])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, nil
+	return concentrationSeries(q.f, rows)
 }
 
-// stepOf names the granularity whose next period after from is to; month
-// when none is exact (a custom pair is still one step).
-func stepOf(from, to time.Time) imscope.Granularity {
-	for _, g := range []imscope.Granularity{imscope.Day, imscope.Week, imscope.Month, imscope.Quarter, imscope.Year} {
-		if g.Start(from).Equal(from) && g.Next(from).Equal(to) {
-			return g
-		}
-	}
-	return imscope.Month
-}
-
-// PanelPeriods lists the panel's periods in f's range, for period pickers.
-func PanelPeriods(ctx context.Context, e queries.Engine, f imscope.Filter) ([]time.Time, error) {
-	return queries.PanelPeriods(ctx, e, f.From, f.To)
-}
-
-func loadSignatures(ctx context.Context, e queries.Engine, period time.Time, segment string) ([]SignatureCount, error) {
-	rows, err := queries.PanelSignatures(ctx, e, period, segment)
+// usageRows reads q's usage totals as share inputs.
+func usageRows(ctx context.Context, e queries.Engine, q Question) ([]ShareInput, error) {
+	totals, err := queries.UsageTotals(ctx, e, q.f)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]SignatureCount, len(rows))
-	for i, r := range rows {
-		out[i] = SignatureCount{Networks: r.Networks, Users: r.Users}
+	rows := make([]ShareInput, len(totals))
+	for i, t := range totals {
+		rows[i] = ShareInput{Period: t.Period, Network: t.Network, Value: t.Value}
 	}
-	return out, nil
+	return rows, nil
 }
 
-// MultiHomingIn is the multi-homing analysis of one panel period.
-func MultiHomingIn(ctx context.Context, e queries.Engine, f imscope.Filter, period time.Time) (MultiHoming, error) {
-	sigs, err := loadSignatures(ctx, e, period, f.Segment)
-	if err != nil {
-		return MultiHoming{}, err
-	}
-	return MultiHomingFromSignatures(f, sigs)
-}
-
-// ReachReport is reachability in one panel period: with the bridges that
-// carried traffic then, and with a hypothetical bridge set.
-type ReachReport struct {
-	Period       time.Time
-	Active       []Link   // bridges with traffic in the period
-	Dividend     Dividend // no bridges vs the active ones
-	Hypothetical *Dividend
-}
-
-// ReachIn computes reachability for the panel period starting at period and
-// lasting one step of f's granularity. hypothetical, if not nil, is a bridge
-// set to compare too ("what if QQ bridged to everyone").
-func ReachIn(ctx context.Context, e queries.Engine, f imscope.Filter, period time.Time, hypothetical []Link) (ReachReport, error) {
-	sigs, err := loadSignatures(ctx, e, period, f.Segment)
-	if err != nil {
-		return ReachReport{}, err
-	}
-	end := f.Granularity.Next(period)
-	traffic, err := queries.BridgeRoutes(ctx, e, period, end, end.Sub(period))
-	if err != nil {
-		return ReachReport{}, err
-	}
-	r := ReachReport{Period: period, Active: activeLinks(traffic)}
-	if r.Dividend, err = InterconnectionDividend(sigs, r.Active); err != nil {
-		return r, err
-	}
-	if hypothetical != nil {
-		d, err := InterconnectionDividend(sigs, hypothetical)
-		if err != nil {
-			return r, err
-		}
-		r.Hypothetical = &d
-	}
-	return r, nil
-}
-
-// activeLinks are the network pairs joined by a route that carried messages.
-func activeLinks(traffic []imscope.BridgeSample) []Link {
-	seen := map[Link]bool{}
-	var out []Link
-	for _, t := range traffic {
-		if t.Messages == 0 || t.FromNetwork == t.ToNetwork {
-			continue
-		}
-		l := Link{A: min(t.FromNetwork, t.ToNetwork), B: max(t.FromNetwork, t.ToNetwork)}
-		if !seen[l] {
-			seen[l] = true
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-// BridgeHealthIn computes health per route and bridge over f's range, with
-// uptime from state events.
-func BridgeHealthIn(ctx context.Context, e queries.Engine, f imscope.Filter, now time.Time) (BridgeReport, []BridgeUptime, error) {
-	traffic, err := queries.BridgeRoutes(ctx, e, f.From, f.To, f.To.Sub(f.From))
-	if err != nil {
-		return BridgeReport{}, nil, err
-	}
-	report, err := BridgeHealthOf(f, traffic)
-	if err != nil {
-		return report, nil, err
-	}
-	states, err := queries.BridgeStatesSpan(ctx, e, f.From, f.To)
-	if err != nil {
-		return report, nil, err
-	}
-	events := make([]StateEvent, len(states))
-	for i, s := range states {
-		events[i] = StateEvent{TS: s.TS, Bridge: s.Bridge, Up: s.Up}
-	}
-	uptime, err := BridgeUptimes(f, events, now)
-	return report, uptime, err
-}
-
-// BridgeSeries is each route's traffic per step of f's range, for charts.
-func BridgeSeries(ctx context.Context, e queries.Engine, f imscope.Filter, step time.Duration) ([]imscope.BridgeSample, error) {
-	return queries.BridgeRoutes(ctx, e, f.From, f.To, step)
+// LatestUsageDay is the latest day with usage of metric in segment (any
+// network), where a usage question without a range ends by default; ok is
+// false without usage. Days after tomorrow (UTC) are not looked at, so a
+// clock-skewed sample cannot drag every default window into the future.
+func LatestUsageDay(ctx context.Context, e queries.Engine, metric, segment string, now time.Time) (day time.Time, ok bool, err error) {
+	y, m, d := now.UTC().Date()
+	dayAfterTomorrow := time.Date(y, m, d+2, 0, 0, 0, 0, time.UTC)
+	return queries.LatestUsageDay(ctx, e, metric, segment, time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC), dayAfterTomorrow)
 }

@@ -186,7 +186,7 @@ func BenchmarkMarketShareRollup(b *testing.B) {
 				daily = timed(b, benchReps, func() error { _, err := queries.UsageTotalsDaily(ctx, e, f); return err })
 				scan = timed(b, benchReps, func() error { _, err := queries.UsageTotalsRaw(ctx, e, f); return err })
 				share = timed(b, benchReps, func() error {
-					r, err := analytics.MarketShare(ctx, e, f, 0)
+					r, err := analytics.MarketShare(ctx, e, mustAsk(b, f), 0)
 					if err == nil && len(r.Periods) != 36 {
 						err = fmt.Errorf("market share: %d periods, want 36", len(r.Periods))
 					}

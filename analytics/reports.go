@@ -75,6 +75,12 @@ func CompareWithReports(f imscope.Filter, measured []PeriodShares, reports []ims
 	if err := checkPeriods(f); err != nil {
 		return nil, err
 	}
+	return compareWithReports(f, measured, reports)
+}
+
+// compareWithReports is CompareWithReports for a filter validated where it
+// entered.
+func compareWithReports(f imscope.Filter, measured []PeriodShares, reports []imscope.MarketReport) ([]ShareComparison, error) {
 	type key struct {
 		p time.Time
 		n string

@@ -73,6 +73,11 @@ func Shares(f imscope.Filter, rows []ShareInput, top int) ([]PeriodShares, error
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
+	return shares(f, rows, top)
+}
+
+// shares is Shares for a filter validated where it entered.
+func shares(f imscope.Filter, rows []ShareInput, top int) ([]PeriodShares, error) {
 	if top < 0 {
 		return nil, invalid("top", "must be 0 (all networks) or positive, not %d", top)
 	}

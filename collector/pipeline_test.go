@@ -11,6 +11,7 @@ import (
 
 	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/collector"
+	"github.com/imscope/imscope/collector/schedule"
 	"github.com/imscope/imscope/queries"
 	"github.com/imscope/imscope/queries/enginetest"
 )
@@ -228,7 +229,8 @@ func TestRunnerRecordsRuns(t *testing.T) {
 func TestSchedulerSurvivesPanics(t *testing.T) {
 	e := openEngine(t, "scheduler")
 	r := collector.NewRunner(e, collector.NewWriter(e, collector.WriterOptions{}), nil, nil)
-	s := collector.NewScheduler(r, time.UTC, nil)
+	jobs := schedule.New(nil)
+	s := collector.NewScheduler(r, jobs)
 	src := &source{}
 	src.panics.Store(true)
 	if err := s.Add(context.Background(), collector.Collector{Name: "panicky", Kind: "test", Schedule: "@every 1s", Source: src}); err != nil {
@@ -240,8 +242,8 @@ func TestSchedulerSurvivesPanics(t *testing.T) {
 	if next := s.Next("panicky"); !next.IsZero() {
 		t.Fatalf("next run %v before Start", next)
 	}
-	s.Start()
-	defer s.Stop()
+	jobs.Start()
+	defer jobs.Stop()
 	deadline := time.Now().Add(10 * time.Second)
 	for src.runs.Load() < 3 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
@@ -251,22 +253,6 @@ func TestSchedulerSurvivesPanics(t *testing.T) {
 	}
 	if s.Next("panicky").IsZero() {
 		t.Fatal("no next run")
-	}
-}
-
-func TestParseSchedule(t *testing.T) {
-	for spec, ok := range map[string]bool{
-		"*/5 * * * *":                         true,
-		"0 */5 * * * *":                       true,
-		"CRON_TZ=Asia/Shanghai 0 0 9 * * MON": true,
-		"@every 30s":                          true,
-		"@hourly":                             true,
-		"* * *":                               false,
-		"CRON_TZ=Mars/Olympus 0 * * * *":      false,
-	} {
-		if _, err := collector.ParseSchedule(spec); (err == nil) != ok {
-			t.Errorf("ParseSchedule(%q): %v", spec, err)
-		}
 	}
 }
 

@@ -96,13 +96,14 @@ func (r *Runner) Run(ctx context.Context, c Collector) Run {
 	one.Lock() // a source keeps state between runs (counter values); never two at once
 	defer one.Unlock()
 	if c.Timeout <= 0 {
-		c.Timeout = 5 * time.Minute
+		c.Timeout = DefaultTimeout
 	}
 	start := r.now()
 	run := Run{CollectorRun: queries.CollectorRun{RunID: newRunID(), Collector: c.Name, Kind: c.Kind, Target: c.Target, StartedAt: start}}
 	cctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
 	var pending runBuffer
+	unknown := runUnknown{catalog: r.writer.catalog} // warns once per unknown network id
 	store := func(ctx context.Context) error {
 		o, err := r.writer.Store(ctx, pending.take())
 		run.count(o)
@@ -110,6 +111,7 @@ func (r *Runner) Run(ctx context.Context, c Collector) Run {
 	}
 	emit := func(ctx context.Context, b Batch) error {
 		run.report(b.Problems)
+		run.report(unknown.warnings(b))
 		run.Rows += uint64(b.Rows())
 		pending.add(b)
 		if pending.b.Rows() < r.writer.flushRows {

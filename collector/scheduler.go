@@ -3,53 +3,30 @@ package collector
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/robfig/cron/v3"
+	"github.com/imscope/imscope/collector/schedule"
 )
 
-// cronParser accepts five fields or six with leading seconds, descriptors
-// like @every 30s and @hourly, and a CRON_TZ=Zone prefix.
-var cronParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
-
-// ParseSchedule checks a cron spec, naming what is wrong.
-func ParseSchedule(spec string) (cron.Schedule, error) {
-	// robfig/cron slices past the zone's end when nothing follows it, and panics.
-	if (strings.HasPrefix(spec, "CRON_TZ=") || strings.HasPrefix(spec, "TZ=")) && !strings.Contains(spec, " ") {
-		return nil, fmt.Errorf("schedule %q: a schedule must follow the zone", spec)
-	}
-	s, err := cronParser.Parse(spec)
-	if err != nil {
-		return nil, fmt.Errorf("schedule %q: %w", spec, err)
-	}
-	return s, nil
-}
-
-// Scheduler runs collectors on their cron schedules. A run still going when
-// its next turn comes is not started twice, and a run that panics is
-// recovered and logged without stopping later runs: SkipIfStillRunning wraps
-// Recover, so the skip guard is always released.
+// Scheduler puts collectors on a schedule.Scheduler — the one that also
+// runs alerts and reports — each on its cron schedule, and runs them by
+// name on demand. A collector's schedule is a schedule.Schedule, evaluated
+// on its zone's wall clock: a daily CRON_TZ job runs once on the days
+// clocks change, as reports do.
 type Scheduler struct {
-	cron   *cron.Cron
+	jobs   *schedule.Scheduler
 	runner *Runner
-	log    *slog.Logger
 
 	mu      sync.Mutex
-	entries map[string]cron.EntryID
+	entries map[string]schedule.ID
 	byName  map[string]Collector
 }
 
-// NewScheduler returns a stopped scheduler; loc is the zone of specs without CRON_TZ.
-func NewScheduler(r *Runner, loc *time.Location, log *slog.Logger) *Scheduler {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	cl := cronLogger{log}
-	c := cron.New(cron.WithParser(cronParser), cron.WithLocation(loc), cron.WithChain(cron.SkipIfStillRunning(cl), cron.Recover(cl)))
-	return &Scheduler{cron: c, runner: r, log: log, entries: map[string]cron.EntryID{}, byName: map[string]Collector{}}
+// NewScheduler returns a Scheduler that runs collectors with r on jobs;
+// jobs' Start and Stop start and stop them.
+func NewScheduler(r *Runner, jobs *schedule.Scheduler) *Scheduler {
+	return &Scheduler{jobs: jobs, runner: r, entries: map[string]schedule.ID{}, byName: map[string]Collector{}}
 }
 
 // Add registers a collector; one without a schedule can only be run by RunNow.
@@ -59,36 +36,39 @@ func (s *Scheduler) Add(ctx context.Context, c Collector) error {
 	if _, dup := s.byName[c.Name]; dup {
 		return fmt.Errorf("collector %q is defined twice", c.Name)
 	}
-	s.byName[c.Name] = c
 	if c.Schedule == "" {
+		s.byName[c.Name] = c
 		return nil
 	}
-	id, err := s.cron.AddFunc(c.Schedule, func() { s.runner.Run(ctx, c) })
+	sc, err := scheduleOf(c)
 	if err != nil {
-		return fmt.Errorf("collector %s: schedule %q: %w", c.Name, c.Schedule, err)
+		return fmt.Errorf("collector %s: %w", c.Name, err)
 	}
-	s.entries[c.Name] = id
+	s.byName[c.Name] = c
+	s.entries[c.Name] = s.jobs.Add(sc, func() { s.runner.Run(ctx, c) })
 	return nil
 }
 
-// Every runs f on a fixed interval under the same guards (spool replay).
-func (s *Scheduler) Every(d time.Duration, f func()) {
-	s.cron.Schedule(cron.Every(d), cron.FuncJob(f))
+// NextRun is when c runs next after t by its schedule, as a Scheduler runs
+// it, for a process that runs no scheduler (a report rendered by the
+// command line). Zero for a collector run only on demand, or whose
+// schedule does not parse (configuration refuses it before).
+func NextRun(c Collector, t time.Time) time.Time {
+	if c.Schedule == "" {
+		return time.Time{}
+	}
+	sc, err := scheduleOf(c)
+	if err != nil {
+		return time.Time{}
+	}
+	return sc.Next(t)
 }
 
-// Schedule runs f on a schedule of the caller's making (reports' wall-clock
-// schedules) under the same guards.
-func (s *Scheduler) Schedule(sc cron.Schedule, f func()) {
-	s.cron.Schedule(sc, cron.FuncJob(f))
-}
+// scheduleOf is c's schedule as Add and NextRun evaluate it.
+func scheduleOf(c Collector) (*schedule.Schedule, error) { return schedule.Parse(c.Schedule) }
 
-// Start starts the scheduler.
-func (s *Scheduler) Start() { s.cron.Start() }
-
-// Stop stops scheduling and returns a context done when running jobs finish.
-func (s *Scheduler) Stop() context.Context { return s.cron.Stop() }
-
-// Next returns when a collector runs next (zero if unscheduled).
+// Next returns when a collector runs next (zero if unscheduled, or before
+// the scheduler starts).
 func (s *Scheduler) Next(name string) time.Time {
 	s.mu.Lock()
 	id, ok := s.entries[name]
@@ -96,7 +76,7 @@ func (s *Scheduler) Next(name string) time.Time {
 	if !ok {
 		return time.Time{}
 	}
-	return s.cron.Entry(id).Next
+	return s.jobs.Next(id)
 }
 
 // Collectors lists the registered collectors.
@@ -119,12 +99,4 @@ func (s *Scheduler) RunNow(ctx context.Context, name string) (Run, error) {
 		return Run{}, fmt.Errorf("no collector named %q", name)
 	}
 	return s.runner.Run(ctx, c), nil
-}
-
-// cronLogger adapts slog to cron's logger.
-type cronLogger struct{ log *slog.Logger }
-
-func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
-func (l cronLogger) Error(err error, msg string, kv ...any) {
-	l.log.Error("cron: "+msg, append(kv, "err", err)...)
 }

@@ -27,6 +27,7 @@ type Writer struct {
 	log       *slog.Logger
 	metrics   *Metrics
 	flushRows int
+	catalog   catalog // rows naming other networks are flagged (unknown.go)
 
 	mu      sync.Mutex         // one store or replay at a time keeps rows in order
 	touched map[time.Time]bool // panel periods stored into since the last refresh
@@ -38,6 +39,9 @@ type WriterOptions struct {
 	Logger    *slog.Logger
 	Metrics   *Metrics
 	FlushRows int // default 100,000
+	// Networks is the network catalog: rows naming an id outside it are
+	// stored and flagged (unknown.go). Empty: nothing is flagged.
+	Networks []imscope.Network
 }
 
 // NewWriter returns a Writer into e.
@@ -51,7 +55,7 @@ func NewWriter(e queries.Engine, opts WriterOptions) *Writer {
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics(nil)
 	}
-	return &Writer{engine: e, store: queries.NewStore(e), spool: opts.Spool, log: opts.Logger, metrics: opts.Metrics, flushRows: opts.FlushRows}
+	return &Writer{engine: e, store: queries.NewStore(e), spool: opts.Spool, log: opts.Logger, metrics: opts.Metrics, flushRows: opts.FlushRows, catalog: newCatalog(opts.Networks)}
 }
 
 // Store stores a batch's rows now and says what became of each. When
@@ -216,15 +220,26 @@ func (w *Writer) storeLocked(ctx context.Context, b Batch) (Outcome, error) {
 	start := time.Now()
 	o := Outcome{Rows: b.Rows()}
 	at := origins{file: b.Where, lines: b.Lines} // off: the current table's first row
+	// Rows naming networks outside the catalog, counted as they are stored:
+	// also when a later table fails, as the earlier tables' rows are stored.
+	unknown := unknownTally{catalog: w.catalog}
+	defer func() { w.metrics.countUnknown(unknown.rows) }()
+	panel := func(r imscope.PanelRecord) { w.touch(r); unknown.panel(r) }
 	steps := []struct {
 		table string
 		n     int
 		store func(*Outcome) error
 	}{
-		{"usage_samples", len(b.Samples), func(o *Outcome) error { return storeByKey(ctx, w.store, &samplesByKey, b.Samples, at, o, nil) }},
-		{"bridge_traffic", len(b.Bridges), func(o *Outcome) error { return storeByKey(ctx, w.store, &bridgesByKey, b.Bridges, at, o, nil) }},
-		{"panel_activity", len(b.Panel), func(o *Outcome) error { return storeByKey(ctx, w.store, &panelByKey, b.Panel, at, o, w.touch) }},
-		{"market_reports", len(b.Reports), func(o *Outcome) error { return storeByKey(ctx, w.store, &reportsByKey, b.Reports, at, o, nil) }},
+		{"usage_samples", len(b.Samples), func(o *Outcome) error {
+			return storeByKey(ctx, w.store, &samplesByKey, b.Samples, at, o, unknown.sample)
+		}},
+		{"bridge_traffic", len(b.Bridges), func(o *Outcome) error {
+			return storeByKey(ctx, w.store, &bridgesByKey, b.Bridges, at, o, unknown.bridge)
+		}},
+		{"panel_activity", len(b.Panel), func(o *Outcome) error { return storeByKey(ctx, w.store, &panelByKey, b.Panel, at, o, panel) }},
+		{"market_reports", len(b.Reports), func(o *Outcome) error {
+			return storeByKey(ctx, w.store, &reportsByKey, b.Reports, at, o, unknown.report)
+		}},
 		{"bridge_states", len(b.States), func(o *Outcome) error { return storeByKey(ctx, w.store, &statesByKey, b.States, at, o, nil) }},
 	}
 	for _, s := range steps {

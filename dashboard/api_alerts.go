@@ -16,7 +16,7 @@ const pLimit = "limit"
 // defaultAlertSpan is how far back recent alert events reach by default.
 const defaultAlertSpan = 7 * 24 * time.Hour
 
-// AlertStates gives the alert rules' live states; analytics.AlertRunner
+// AlertStates gives the alert rules' live states; alerting.Runner
 // satisfies it. Without one (no rules run in this process) states come
 // from the latest transitions on record.
 type AlertStates interface {
@@ -108,11 +108,12 @@ func (a *api) registerAlerts() {
 			if err != nil {
 				return alertsParams{}, err
 			}
-			f, err := q.spanFilter(sh, defaultAlertSpan)
-			return alertsParams{spanParams: spanParams{f: f, now: q.now}, limit: limit}, err
+			span, err := q.spanFilter(sh, defaultAlertSpan)
+			return alertsParams{spanParams: spanParams{span: span, now: q.now}, limit: limit}, err
 		},
 		func(ctx context.Context, p alertsParams) (result, error) {
-			events, err := queries.AlertEvents(ctx, a.engine, p.f.From, p.f.To, p.limit)
+			f := p.span.Filter()
+			events, err := queries.AlertEvents(ctx, a.engine, f.From, f.To, p.limit)
 			if err != nil {
 				return nil, err
 			}

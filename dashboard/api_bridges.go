@@ -5,9 +5,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/analytics"
-	"github.com/imscope/imscope/queries"
 )
 
 // defaultTrafficSpan is the window bridge endpoints show without from: the
@@ -105,6 +103,10 @@ type bridgesData struct {
 	// UptimeError says why uptime is missing when the states could not be
 	// read; "" normally.
 	UptimeError string `json:"uptime_error"`
+
+	// report is the answer as analytics gave it, for the pages' figures
+	// that derive from it (links between networks, the failure ratio).
+	report analytics.BridgeReport
 }
 
 func (d bridgesData) rows(table string) [][]any {
@@ -157,71 +159,42 @@ var bridgesEndpoint = &endpoint{
 }
 
 type spanParams struct {
-	f   imscope.Filter
-	now time.Time
+	span analytics.Span
+	now  time.Time
 }
 
 func (a *api) bindSpan(q *request, sh shared) (spanParams, error) {
-	f, err := q.spanFilter(sh, defaultTrafficSpan)
+	span, err := q.spanFilter(sh, defaultTrafficSpan)
 	if err != nil {
 		return spanParams{}, err
 	}
 	q.setNetworks(sh.networks)
-	return spanParams{f: f, now: q.now}, nil
+	return spanParams{span: span, now: q.now}, nil
 }
 
 func (a *api) registerBridges() {
 	register(a, bridgesEndpoint,
 		func(_ context.Context, q *request, sh shared) (spanParams, error) { return a.bindSpan(q, sh) },
 		func(ctx context.Context, p spanParams) (result, error) {
-			// analytics.BridgeHealthIn in two steps: the traffic figures are
-			// the answer, uptime is a column beside them, so a failure to
-			// read the states costs the column (reported in uptime_error),
-			// not the page.
-			samples, err := queries.BridgeRoutes(ctx, a.engine, p.f.From, p.f.To, p.f.To.Sub(p.f.From))
+			rep, err := analytics.BridgeHealthIn(ctx, a.engine, p.span, p.now)
 			if err != nil {
 				return nil, err
 			}
-			rep, err := analytics.BridgeHealthOf(p.f, samples)
-			if err != nil {
-				return nil, err
+			d := bridgesData{Seconds: rep.Seconds, Messages: rep.Messages, Routes: make([]routeJSON, len(rep.Routes)), Bridges: make([]bridgeJSON, 0, len(rep.Bridges)), report: rep.BridgeReport}
+			if rep.UptimeErr != nil {
+				a.log.Error("cannot compute bridge uptime; answering without it", "err", rep.UptimeErr)
+				d.UptimeError = "bridge states could not be read; uptime is missing"
 			}
-			uptimes, err := a.uptimes(ctx, p)
-			var uptimeErr string
-			if err != nil {
-				a.log.Error("cannot compute bridge uptime; answering without it", "err", err)
-				uptimeErr = "bridge states could not be read; uptime is missing"
-			}
-			d := bridgesData{UptimeError: uptimeErr, Seconds: rep.Seconds, Messages: rep.Messages, Routes: make([]routeJSON, len(rep.Routes)), Bridges: make([]bridgeJSON, 0, len(rep.Bridges))}
 			for i, r := range rep.Routes {
 				d.Routes[i] = routeJSON{Bridge: r.Bridge, FromNetwork: r.From, ToNetwork: r.To, trafficJSON: traffic(r.Traffic), TrafficShare: r.TrafficShare, Intervals: r.Intervals}
 			}
-			up := map[string]*uptimeJSON{}
-			for _, u := range uptimes {
-				up[u.Bridge] = &uptimeJSON{Uptime: u.Uptime, UpSeconds: u.Up.Seconds(), DownSeconds: u.Down.Seconds(), UnknownSeconds: u.Unknown.Seconds(), Coverage: u.Coverage, Changes: u.Changes}
-			}
-			for _, b := range rep.Bridges {
-				d.Bridges = append(d.Bridges, bridgeJSON{Bridge: b.Bridge, Routes: b.Routes, trafficJSON: traffic(b.Traffic), TrafficShare: b.TrafficShare, Intervals: b.Intervals, Uptime: up[b.Bridge]})
-				delete(up, b.Bridge)
-			}
-			for _, u := range uptimes { // bridges that reported states but carried nothing
-				if up[u.Bridge] != nil {
-					d.Bridges = append(d.Bridges, bridgeJSON{Bridge: u.Bridge, Uptime: up[u.Bridge]})
+			for _, b := range rep.Statuses() {
+				bj := bridgeJSON{Bridge: b.Bridge, Routes: b.Routes, trafficJSON: traffic(b.Traffic), TrafficShare: b.TrafficShare, Intervals: b.Intervals}
+				if u := b.Uptime; u != nil {
+					bj.Uptime = &uptimeJSON{Uptime: u.Uptime, UpSeconds: u.Up.Seconds(), DownSeconds: u.Down.Seconds(), UnknownSeconds: u.Unknown.Seconds(), Coverage: u.Coverage, Changes: u.Changes}
 				}
+				d.Bridges = append(d.Bridges, bj)
 			}
 			return d, nil
 		})
-}
-
-// uptimes computes each bridge's uptime over the span from its state events.
-func (a *api) uptimes(ctx context.Context, p spanParams) ([]analytics.BridgeUptime, error) {
-	states, err := queries.BridgeStatesSpan(ctx, a.engine, p.f.From, p.f.To)
-	if err != nil {
-		return nil, err
-	}
-	events := make([]analytics.StateEvent, len(states))
-	for i, s := range states {
-		events[i] = analytics.StateEvent{TS: s.TS, Bridge: s.Bridge, Up: s.Up}
-	}
-	return analytics.BridgeUptimes(p.f, events, p.now)
 }

@@ -1,14 +1,11 @@
 package dashboard
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
-	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/analytics"
 )
 
@@ -101,38 +98,19 @@ func (a *api) registerBridgeSeries() {
 			if err != nil {
 				return seriesParams{}, err
 			}
-			step, err := q.parseStep(sp.f.To.Sub(sp.f.From))
+			f := sp.span.Filter()
+			step, err := q.parseStep(f.To.Sub(f.From))
 			return seriesParams{spanParams: sp, step: step}, err
 		},
 		func(ctx context.Context, p seriesParams) (result, error) {
-			samples, err := analytics.BridgeSeries(ctx, a.engine, p.f, p.step)
+			steps, err := analytics.BridgeSeries(ctx, a.engine, p.span, p.step)
 			if err != nil {
 				return nil, err
 			}
-			d := bridgeSeriesData{StepSeconds: int64(p.step / time.Second), Points: make([]seriesPointJSON, 0, len(samples))}
-			// Each step is a span of its own for the health maths; steps cut
-			// by the range's ends are measured over the part inside it.
-			for i := 0; i < len(samples); {
-				ts := samples[i].TS.UTC()
-				j := i
-				for j < len(samples) && samples[j].TS.Equal(ts) {
-					j++
-				}
-				step := imscope.Filter{From: later(ts, p.f.From), To: earlier(ts.Add(p.step), p.f.To), Networks: p.f.Networks}
-				group := slices.Clone(samples[i:j])
-				for k := range group {
-					group[k].TS = step.From
-				}
-				i = j
-				rep, err := analytics.BridgeHealthOf(step, group)
-				if err != nil {
-					return nil, err
-				}
-				slices.SortFunc(rep.Routes, func(x, y analytics.RouteHealth) int {
-					return cmp.Or(cmp.Compare(x.Bridge, y.Bridge), cmp.Compare(x.From, y.From), cmp.Compare(x.To, y.To))
-				})
-				for _, r := range rep.Routes {
-					d.Points = append(d.Points, seriesPointJSON{TS: ts, Bridge: r.Bridge, FromNetwork: r.From, ToNetwork: r.To, trafficJSON: traffic(r.Traffic), TrafficShare: r.TrafficShare})
+			d := bridgeSeriesData{StepSeconds: int64(p.step / time.Second), Points: []seriesPointJSON{}}
+			for _, st := range steps {
+				for _, r := range st.Routes {
+					d.Points = append(d.Points, seriesPointJSON{TS: st.Start, Bridge: r.Bridge, FromNetwork: r.From, ToNetwork: r.To, trafficJSON: traffic(r.Traffic), TrafficShare: r.TrafficShare})
 				}
 			}
 			return d, nil

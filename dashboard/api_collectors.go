@@ -51,9 +51,19 @@ type spoolJSON struct {
 	Bytes    int64 `json:"bytes"`
 }
 
+// unknownNetworkJSON is a network id the stored data names that the
+// catalog does not: such rows land under their raw id and are flagged.
+type unknownNetworkJSON struct {
+	Network string `json:"network"`
+	Rows    uint64 `json:"rows"` // rows naming it, over usage, panel, published shares and bridge traffic
+}
+
 type collectorsData struct {
 	Collectors []collectorJSON `json:"collectors"`
 	Spool      *spoolJSON      `json:"spool"` // null when the server runs no pipeline
+	// UnknownNetworks are read from ClickHouse (queries.UnknownNetworks),
+	// not from this process's runs, so they survive restarts.
+	UnknownNetworks []unknownNetworkJSON `json:"unknown_networks"`
 }
 
 func (d collectorsData) rows(table string) [][]any {
@@ -61,6 +71,12 @@ func (d collectorsData) rows(table string) [][]any {
 	if table == "spool" {
 		if d.Spool != nil {
 			out = append(out, []any{d.Spool.Segments, d.Spool.Bytes})
+		}
+		return out
+	}
+	if table == "unknown_networks" {
+		for _, u := range d.UnknownNetworks {
+			out = append(out, []any{u.Network, u.Rows})
 		}
 		return out
 	}
@@ -72,8 +88,8 @@ func (d collectorsData) rows(table string) [][]any {
 
 var collectorsEndpoint = &endpoint{
 	Path:        "/collectors",
-	Summary:     "Collectors: schedule, next run, latest run, last success; spool depth",
-	Description: "Every configured collector with its latest recorded run (collector_runs), plus collectors with runs on record that are no longer configured.",
+	Summary:     "Collectors: schedule, next run, latest run, last success; spool depth; networks outside the catalog",
+	Description: "Every configured collector with its latest recorded run (collector_runs), plus collectors with runs on record that are no longer configured; and every network id the stored data names that the catalog (/networks) does not, with the rows naming it. Such rows are stored under their raw id and flagged: the run that loads them warns, and /metrics counts them in imscope_rows_unknown_network_total.",
 	Tables: []tableSpec{
 		{Name: "collectors", Doc: "one row per collector", Columns: []column{
 			{"name", "string", "collector name"},
@@ -97,6 +113,10 @@ var collectorsEndpoint = &endpoint{
 			{"segments", "integer", "batches waiting in the spool"},
 			{"bytes", "integer", "bytes waiting"},
 		}},
+		{Name: "unknown_networks", Doc: "one row per network id in the data but not in the catalog, most rows first", Columns: []column{
+			{"network", "string", "the id as the data names it"},
+			{"rows", "integer", "stored rows naming it: usage samples, panel rows, published shares, bridge traffic at either end"},
+		}},
 	},
 	Data: collectorsData{},
 }
@@ -109,8 +129,15 @@ func (a *api) registerCollectors() {
 			if err != nil {
 				return nil, err
 			}
+			unknown, err := queries.UnknownNetworks(ctx, a.engine, a.catalogIDs())
+			if err != nil {
+				return nil, err
+			}
 			byName := map[string]*collectorJSON{}
-			d := collectorsData{Collectors: []collectorJSON{}}
+			d := collectorsData{Collectors: []collectorJSON{}, UnknownNetworks: []unknownNetworkJSON{}}
+			for _, u := range unknown {
+				d.UnknownNetworks = append(d.UnknownNetworks, unknownNetworkJSON{Network: u.Network, Rows: u.Rows})
+			}
 			if s := a.opts.Collectors; s != nil {
 				segs, bytes := s.SpoolDepth()
 				d.Spool = &spoolJSON{Segments: segs, Bytes: bytes}
@@ -134,4 +161,13 @@ func (a *api) registerCollectors() {
 			slices.SortFunc(d.Collectors, func(x, y collectorJSON) int { return cmp.Compare(x.Name, y.Name) })
 			return d, nil
 		})
+}
+
+// catalogIDs are the ids of the configured networks.
+func (a *api) catalogIDs() []string {
+	ids := make([]string, len(a.opts.Networks))
+	for i, n := range a.opts.Networks {
+		ids[i] = n.ID
+	}
+	return ids
 }

@@ -3,7 +3,6 @@ package dashboard
 import (
 	"context"
 
-	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/analytics"
 )
 
@@ -88,16 +87,16 @@ var concentrationEndpoint = &endpoint{
 
 func (a *api) registerConcentration() {
 	register(a, concentrationEndpoint,
-		func(ctx context.Context, q *request, sh shared) (imscope.Filter, error) {
+		func(ctx context.Context, q *request, sh shared) (analytics.Question, error) {
 			return a.usageFilter(ctx, q, sh, false)
 		},
-		func(ctx context.Context, f imscope.Filter) (result, error) {
-			rep, err := analytics.MarketShare(ctx, a.engine, f, 0)
+		func(ctx context.Context, f analytics.Question) (result, error) {
+			conc, err := analytics.ConcentrationIn(ctx, a.engine, f)
 			if err != nil {
 				return nil, err
 			}
-			d := concentrationData{Periods: make([]concentrationJSON, len(rep.Concentration))}
-			for i, c := range rep.Concentration {
+			d := concentrationData{Periods: make([]concentrationJSON, len(conc))}
+			for i, c := range conc {
 				out := concentrationJSON{Period: day(c.Period), Networks: c.Networks, HHI: c.HHI, Band2010: string(c.Band2010), Band2023: string(c.Band2023),
 					CR1: c.CR1, CR2: c.CR2, CR4: c.CR4, Leader: networkShareJSON{Network: c.Leader.Network, Share: c.Leader.Share},
 					Coalitions: make([]coalitionJSON, len(c.Coalitions))}

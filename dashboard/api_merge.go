@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/analytics"
 )
 
@@ -66,7 +65,7 @@ var mergeEndpoint = &endpoint{
 }
 
 type mergeParams struct {
-	f       imscope.Filter
+	f       analytics.Question
 	members []string
 }
 
@@ -89,50 +88,23 @@ func (a *api) registerMerge() {
 			return mergeParams{f: f, members: members}, err
 		},
 		func(ctx context.Context, p mergeParams) (result, error) {
-			rep, err := analytics.MarketShare(ctx, a.engine, p.f, 0)
+			mergers, absent, err := analytics.MergersIn(ctx, a.engine, p.f, p.members)
 			if err != nil {
-				return nil, err
+				return nil, renameParam(err, pNetworks, pMerge)
 			}
-			d := mergeData{Merge: p.members, Periods: make([]mergerJSON, 0, len(rep.Periods))}
-			seen := map[string]bool{}
-			for _, ps := range rep.Periods {
-				shares := make([]analytics.NetworkShare, len(ps.Shares))
-				has := map[string]bool{}
-				for i, s := range ps.Shares {
-					shares[i] = analytics.NetworkShare{Network: s.Network, Share: s.Share}
-					has[s.Network] = true
-				}
-				out := mergerJSON{Period: day(ps.Period), Members: []string{}, Missing: []string{}}
-				var present []string
-				for _, m := range p.members {
-					if has[m] {
-						present = append(present, m)
-						seen[m] = true
-					} else {
-						out.Missing = append(out.Missing, m)
-					}
-				}
-				if len(out.Missing) == 0 {
-					m, err := analytics.Merge(shares, present)
-					if err != nil {
-						return nil, renameParam(err, pNetworks, pMerge)
-					}
+			if len(absent) > 0 {
+				return nil, invalid(pMerge, fmt.Sprintf("%s has no share in any period of the range", quote(absent[0])))
+			}
+			d := mergeData{Merge: p.members, Periods: make([]mergerJSON, len(mergers))}
+			for i, pm := range mergers {
+				out := mergerJSON{Period: day(pm.Period), Members: nonNil(pm.Present), Missing: nonNil(pm.Missing)}
+				if m := pm.Merger; m != nil {
 					out.Members = m.Members
 					out.Share, out.HHIBefore, out.HHIAfter, out.DeltaHHI = &m.Share, &m.HHIBefore, &m.HHIAfter, &m.DeltaHHI
 					out.Band2010, out.Band2023 = string(m.Band2010), string(m.Band2023)
 					out.Presumed2010, out.Presumed2023 = &m.Presumed2010, &m.Presumed2023
-				} else {
-					out.Members = present
-					if out.Members == nil {
-						out.Members = []string{}
-					}
 				}
-				d.Periods = append(d.Periods, out)
-			}
-			for _, m := range p.members {
-				if !seen[m] {
-					return nil, invalid(pMerge, fmt.Sprintf("%s has no share in any period of the range", quote(m)))
-				}
+				d.Periods[i] = out
 			}
 			return d, nil
 		})

@@ -129,7 +129,8 @@ func (a *api) bindPanelPeriod(ctx context.Context, q *request, sh shared, usesNe
 	if p.IsZero() {
 		return periodParams{}, nil
 	}
-	f := imscope.Filter{From: p, To: panelStep(periods, p).Next(p), Granularity: panelStep(periods, p), Metric: defaultMetric, Segment: sh.segment, Networks: sh.networks}
+	g := analytics.PanelStep(periods, p)
+	f := imscope.Filter{From: p, To: g.Next(p), Granularity: g, Metric: defaultMetric, Segment: sh.segment, Networks: sh.networks}
 	return periodParams{f: f, period: p, periods: periods}, nil
 }
 

@@ -3,6 +3,8 @@ package dashboard
 import (
 	"context"
 	"time"
+
+	"github.com/imscope/imscope/analytics"
 )
 
 const pPeriod = "period"
@@ -59,7 +61,7 @@ func (a *api) registerPanelPeriods() {
 			}
 			d := panelPeriodsData{Periods: []panelPeriodJSON{}}
 			for _, p := range inWindow(all, w.from, w.to) {
-				g := panelStep(all, p)
+				g := analytics.PanelStep(all, p)
 				d.Periods = append(d.Periods, panelPeriodJSON{Period: day(p), End: day(g.Next(p)), Granularity: string(g)})
 			}
 			return d, nil

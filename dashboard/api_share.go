@@ -3,7 +3,6 @@ package dashboard
 import (
 	"context"
 
-	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/analytics"
 )
 
@@ -103,7 +102,7 @@ var shareEndpoint = &endpoint{
 }
 
 type shareParams struct {
-	f   imscope.Filter
+	f   analytics.Question
 	top int
 }
 

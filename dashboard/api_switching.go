@@ -3,7 +3,6 @@ package dashboard
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -79,6 +78,10 @@ type switchPairJSON struct {
 	Cells       []switchCellJSON    `json:"cells"`
 	SteadyState steadyStateJSON     `json:"steady_state"`
 	Forecast    []forecastStepJSON  `json:"forecast"`
+
+	// disclosure is the pair as analytics disclosed it, for the pages'
+	// figures that derive from it (net flows and gains).
+	disclosure analytics.Disclosure
 }
 
 type switchingData struct {
@@ -170,8 +173,10 @@ var switchingEndpoint = &endpoint{
 }
 
 type switchingParams struct {
-	f        imscope.Filter
-	pairs    [][2]time.Time
+	f     imscope.Filter
+	pairs [][2]time.Time
+	// along: pairs are every consecutive pair of panel periods in f's range.
+	along    bool
 	minCount int
 	k        int
 }
@@ -179,18 +184,34 @@ type switchingParams struct {
 func (a *api) registerSwitching() {
 	register(a, switchingEndpoint, a.bindSwitching, func(ctx context.Context, p switchingParams) (result, error) {
 		d := switchingData{MinCount: p.minCount, K: p.k, Outside: outsideNode, Transitions: make([]switchPairJSON, 0, len(p.pairs))}
-		for _, pair := range p.pairs {
-			s, err := analytics.SwitchingBetween(ctx, a.engine, p.f, pair[0], pair[1])
-			if err != nil {
-				if p.f.Segment != "" {
-					return nil, renameParam(err, pFrom, pSegment)
-				}
-				return nil, renameParam(err, pFrom, pFromPeriod)
+		switchings, err := a.switchings(ctx, p)
+		if err != nil {
+			if p.f.Segment != "" {
+				return nil, renameParam(err, pFrom, pSegment)
 			}
+			return nil, renameParam(err, pFrom, pFromPeriod)
+		}
+		for _, s := range switchings {
 			d.Transitions = append(d.Transitions, switchPair(&s, uint64(p.minCount), p.k))
 		}
 		return d, nil
 	})
+}
+
+// switchings asks analytics for the bound pairs.
+func (a *api) switchings(ctx context.Context, p switchingParams) ([]analytics.Switching, error) {
+	if p.along {
+		return analytics.SwitchingAlong(ctx, a.engine, p.f)
+	}
+	out := make([]analytics.Switching, 0, len(p.pairs))
+	for _, pair := range p.pairs {
+		s, err := analytics.SwitchingBetween(ctx, a.engine, p.f, pair[0], pair[1])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 func (a *api) bindSwitching(ctx context.Context, q *request, sh shared) (switchingParams, error) {
@@ -223,6 +244,9 @@ func (a *api) bindSwitching(ctx context.Context, q *request, sh shared) (switchi
 		}
 		if len(p.pairs) > maxPairs {
 			return p, invalid(pFrom, fmt.Sprintf("the range holds %d pairs of panel periods; at most %d", len(p.pairs), maxPairs))
+		}
+		if len(p.pairs) > 0 { // the window as the panel periods it holds, first to last
+			p.along, p.f.From, p.f.To = true, w[0], w[len(w)-1].AddDate(0, 0, 1)
 		}
 		if !sh.from.IsZero() {
 			q.set(pFrom, formatTime(sh.from))
@@ -276,13 +300,11 @@ func pickPair(periods []time.Time, fp, tp string) ([2]time.Time, error) {
 	return [2]time.Time{periods[idx[0]], periods[idx[1]]}, nil
 }
 
-// switchPair renders one pair with small cells suppressed. Everything that
-// derives from a hidden count is hidden with it: P and net flow (as the
-// analytics table does), retention when the diagonal is hidden, diversion
-// of a hidden cell, and a whole diversion row when its diagonal is hidden
-// (its denominator, row total − N_ii, would give N_ii back).
+// switchPair renders one pair as analytics discloses it under minCount:
+// small cells suppressed and whatever derives from them hidden or rounded
+// (analytics.Switching.Disclose holds the privacy policy).
 func switchPair(s *analytics.Switching, minCount uint64, k int) switchPairJSON {
-	t := s.Table(minCount)
+	d := s.Disclose(minCount, k)
 	n, out := len(s.Networks), s.Outside()
 	label := func(i int) string {
 		if i == out {
@@ -290,73 +312,33 @@ func switchPair(s *analytics.Switching, minCount uint64, k int) switchPairJSON {
 		}
 		return s.Networks[i]
 	}
-	hidden := func(i, j int) bool { return t.Cells[i][j].Suppressed }
 	r := switchPairJSON{FromPeriod: day(s.From), ToPeriod: day(s.To), Users: s.Users, Entrants: s.Before[out], Leavers: s.After[out],
-		Suppressed: t.Suppressed, Networks: make([]switchNetworkJSON, n), Cells: make([]switchCellJSON, 0, (n+1)*(n+1)-1)}
+		Suppressed: d.Suppressed, Resolution: d.Resolution, Networks: make([]switchNetworkJSON, n), Cells: make([]switchCellJSON, 0, (n+1)*(n+1)-1), disclosure: d}
 	for i := range n + 1 {
 		for j := range n + 1 {
 			if i == out && j == out {
 				continue
 			}
-			c := switchCellJSON{From: label(i), To: label(j), Suppressed: hidden(i, j), P: t.Cells[i][j].P, NetFlow: t.NetFlow[i][j]}
+			cell := d.Cells[i][j]
+			c := switchCellJSON{From: label(i), To: label(j), Suppressed: cell.Suppressed, P: cell.P, NetFlow: d.NetFlow[i][j], Diversion: d.Diversion[i][j]}
 			if !c.Suppressed {
-				c.Count = &s.Counts[i][j]
-				if i != j && s.Diversion[i] != nil && !hidden(i, i) {
-					c.Diversion = &s.Diversion[i][j]
-				}
+				c.Count = ptr(cell.Count)
 			}
 			r.Cells = append(r.Cells, c)
 		}
 	}
-	st := s.Markov().SteadyState()
-	if t.Suppressed > 0 && s.Users > 0 {
-		r.Resolution = resolution(minCount, s.Users)
-	}
 	for i, name := range s.Networks {
-		nw := switchNetworkJSON{Network: name, UsersBefore: s.Before[i], UsersAfter: s.After[i]}
-		if !hidden(i, i) {
-			nw.Retention = s.Retention[i]
+		r.Networks[i] = switchNetworkJSON{Network: name, UsersBefore: s.Before[i], UsersAfter: s.After[i], Retention: d.Retention[i], SteadyState: d.SteadyShares[i]}
+	}
+	st := d.Steady
+	r.SteadyState = steadyStateJSON{Unique: st.Unique, Classes: nonNil(st.Classes), Transient: nonNil(st.Transient), NoData: nonNil(d.NoData), Residual: st.Residual}
+	r.Forecast = make([]forecastStepJSON, len(d.Forecast))
+	for step, v := range d.Forecast {
+		fs := forecastStepJSON{Step: step, Shares: make([]networkShareJSON, n)}
+		for i, name := range s.Networks {
+			fs.Shares[i] = networkShareJSON{Network: name, Share: v[i]}
 		}
-		if st.Unique {
-			nw.SteadyState = ptr(roundTo(st.Pi[i]*100, r.Resolution))
-		}
-		r.Networks[i] = nw
+		r.Forecast[step] = fs
 	}
-	m := s.Markov()
-	r.SteadyState = steadyStateJSON{Unique: st.Unique, Classes: nonNil(st.Classes), Transient: nonNil(st.Transient), NoData: nonNil(m.NoData), Residual: st.Residual}
-	r.Forecast = []forecastStepJSON{}
-	if s0 := s.Shares(); s0 != nil {
-		steps, err := m.Forecast(s0, k)
-		if err == nil { // k and s0 are valid by construction
-			for step, v := range steps {
-				fs := forecastStepJSON{Step: step, Shares: make([]networkShareJSON, n)}
-				for i, name := range s.Networks {
-					fs.Shares[i] = networkShareJSON{Network: name, Share: roundTo(v[i], r.Resolution)}
-				}
-				r.Forecast = append(r.Forecast, fs)
-			}
-		}
-	}
-	return r
-}
-
-// resolution is the rounding step, in percentage points, that keeps a
-// suppressed cell out of reach of the steady state and forecast: a power
-// of ten at least as large as min_count users' worth of the panel.
-func resolution(minCount, users uint64) float64 {
-	if minCount <= 1 || users == 0 {
-		return 0
-	}
-	return math.Pow(10, math.Ceil(math.Log10(float64(minCount)*100/float64(users))))
-}
-
-// roundTo rounds v to a multiple of step (a power of ten; 0: unchanged),
-// printed without binary noise (0.30000000000000004 becomes 0.3).
-func roundTo(v, step float64) float64 {
-	if step <= 0 {
-		return v
-	}
-	decimals := max(0, int(-math.Round(math.Log10(step))))
-	r, _ := strconv.ParseFloat(strconv.FormatFloat(math.Round(v/step)*step, 'f', decimals, 64), 64)
 	return r
 }

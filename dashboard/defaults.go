@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/imscope/imscope"
-	"github.com/imscope/imscope/queries"
+	"github.com/imscope/imscope/analytics"
 )
 
 // Defaults for absent parameters. Usage questions default to a window
@@ -54,12 +54,6 @@ func countPeriods(g imscope.Granularity, from, to time.Time, limit int) int {
 	return n
 }
 
-// dayStart is midnight UTC of t's day.
-func dayStart(t time.Time) time.Time {
-	y, m, d := t.UTC().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
 // usageFilter resolves the shared parameters into a usage question:
 // metric active_users_30d, granularity month, the whole market, and a
 // window of defaultSpan periods ending with the period of the latest day
@@ -67,8 +61,9 @@ func dayStart(t time.Time) time.Time {
 // is none). A given `to` alone moves the window's end; a given `from` alone
 // runs to that end (or defaultSpan periods on, if the data ends earlier).
 // usesNetworks is false for questions of the whole market (concentration,
-// merger scenarios), which leave the selection out of their key.
-func (a *api) usageFilter(ctx context.Context, q *request, sh shared, usesNetworks bool) (imscope.Filter, error) {
+// merger scenarios), which leave the selection out of their key. This is
+// where a usage question's filter is validated, once (analytics.Ask).
+func (a *api) usageFilter(ctx context.Context, q *request, sh shared, usesNetworks bool) (analytics.Question, error) {
 	f := imscope.Filter{From: sh.from, To: sh.to, Granularity: sh.granularity, Metric: sh.metric, Segment: sh.segment}
 	if usesNetworks {
 		f.Networks = sh.networks
@@ -83,7 +78,7 @@ func (a *api) usageFilter(ctx context.Context, q *request, sh shared, usesNetwor
 	if f.From.IsZero() || f.To.IsZero() {
 		latest, ok, err := a.latestUsage(ctx, f.Metric, f.Segment)
 		if err != nil {
-			return f, err
+			return analytics.Question{}, err
 		}
 		if !ok {
 			latest = q.now
@@ -101,11 +96,12 @@ func (a *api) usageFilter(ctx context.Context, q *request, sh shared, usesNetwor
 			}
 		}
 	}
-	if err := f.Validate(); err != nil {
-		return f, err
+	question, err := analytics.Ask(f)
+	if err != nil {
+		return question, err
 	}
 	if countPeriods(g, f.From, f.To, maxPeriods) > maxPeriods {
-		return f, invalid(pGranularity, fmt.Sprintf("the range holds more than %d %ss; choose a coarser granularity or a shorter range", maxPeriods, g))
+		return question, invalid(pGranularity, fmt.Sprintf("the range holds more than %d %ss; choose a coarser granularity or a shorter range", maxPeriods, g))
 	}
 	q.set(pFrom, formatTime(f.From))
 	q.set(pTo, formatTime(f.To))
@@ -115,18 +111,11 @@ func (a *api) usageFilter(ctx context.Context, q *request, sh shared, usesNetwor
 	if usesNetworks {
 		q.setNetworks(f.Networks)
 	}
-	return f, nil
+	return question, nil
 }
 
-// latestUsage is the latest day with data for a metric and segment, found
-// with the existing usage query at falling granularity (the latest year,
-// then its latest month, then that month's latest day: three small reads of
-// the daily rollup) and cached like a response. Days after tomorrow are not
-// looked at, so a clock-skewed sample cannot drag every default window into
-// the future.
-//
-// A named query (SELECT max(day) FROM usage_daily WHERE metric = … AND
-// segment = …) would do this in one read; see the package notes.
+// latestUsage is the latest day with data for a metric and segment
+// (analytics.LatestUsageDay), cached like a response.
 func (a *api) latestUsage(ctx context.Context, metric, segment string) (time.Time, bool, error) {
 	type latest struct {
 		day time.Time
@@ -134,24 +123,8 @@ func (a *api) latestUsage(ctx context.Context, metric, segment string) (time.Tim
 	}
 	key := "usage\x00" + metric + "\x00" + segment
 	v, _, err := a.extents.do(ctx, key, func() (any, error) {
-		lo, hi := time.Date(minYear, 1, 1, 0, 0, 0, 0, time.UTC), dayStart(a.now()).AddDate(0, 0, 2)
-		for _, g := range []imscope.Granularity{imscope.Year, imscope.Month, imscope.Day} {
-			rows, err := queries.UsageTotals(ctx, a.engine, imscope.Filter{From: lo, To: hi, Granularity: g, Metric: metric, Segment: segment})
-			if err != nil {
-				return nil, err
-			}
-			if len(rows) == 0 {
-				return latest{}, nil
-			}
-			last := rows[0].Period
-			for _, r := range rows[1:] {
-				if r.Period.After(last) {
-					last = r.Period
-				}
-			}
-			lo, hi = last, earlier(hi, g.Next(last))
-		}
-		return latest{day: lo, ok: true}, nil
+		day, ok, err := analytics.LatestUsageDay(ctx, a.engine, metric, segment, a.now())
+		return latest{day: day, ok: ok}, err
 	}, nil)
 	if err != nil {
 		return time.Time{}, false, err
@@ -163,41 +136,13 @@ func (a *api) latestUsage(ctx context.Context, metric, segment string) (time.Tim
 // panelPeriods lists every panel period, oldest first, cached.
 func (a *api) panelPeriods(ctx context.Context) ([]time.Time, error) {
 	v, _, err := a.extents.do(ctx, "panel", func() (any, error) {
-		ps, err := queries.PanelPeriods(ctx, a.engine, time.Date(minYear, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(maxYear+1, 1, 1, 0, 0, 0, 0, time.UTC))
-		if err != nil {
-			return nil, err
-		}
-		for i := range ps {
-			ps[i] = ps[i].UTC()
-		}
-		return ps, nil
+		all := imscope.Filter{From: time.Date(minYear, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(maxYear+1, 1, 1, 0, 0, 0, 0, time.UTC)}
+		return analytics.PanelPeriods(ctx, a.engine, all)
 	}, nil)
 	if err != nil {
 		return nil, err
 	}
 	return v.([]time.Time), nil
-}
-
-// panelStep is the granularity of the panel period starting at p: the one
-// whose next period is the following panel period (or, for the last, the
-// one that follows the previous). Month when nothing fits exactly.
-func panelStep(periods []time.Time, p time.Time) imscope.Granularity {
-	i := slices.IndexFunc(periods, p.Equal)
-	var from, to time.Time
-	switch {
-	case i >= 0 && i+1 < len(periods):
-		from, to = p, periods[i+1]
-	case i > 0:
-		from, to = periods[i-1], p
-	default:
-		return imscope.Month
-	}
-	for _, g := range []imscope.Granularity{imscope.Day, imscope.Week, imscope.Month, imscope.Quarter, imscope.Year} {
-		if g.Start(from).Equal(from) && g.Next(from).Equal(to) {
-			return g
-		}
-	}
-	return imscope.Month
 }
 
 // inWindow keeps the periods in [from, to) (either end zero: open).
@@ -244,8 +189,9 @@ func (a *api) panelPeriod(ctx context.Context, q *request, sh shared) (time.Time
 // spanFilter resolves the shared parameters into a span of traffic time
 // (bridges, alert events): by default the span ending now (to the minute)
 // and reaching back def. A `to` in the future is cut to now, so rates do
-// not count time that has not happened as idle.
-func (q *request) spanFilter(sh shared, def time.Duration) (imscope.Filter, error) {
+// not count time that has not happened as idle. This is where a traffic
+// question's filter is validated, once (analytics.AskSpan).
+func (q *request) spanFilter(sh shared, def time.Duration) (analytics.Span, error) {
 	now := q.now.UTC().Truncate(time.Minute)
 	f := imscope.Filter{From: sh.from, To: sh.to, Networks: sh.networks, Segment: sh.segment}
 	if f.To.IsZero() || f.To.After(now) {
@@ -254,25 +200,11 @@ func (q *request) spanFilter(sh shared, def time.Duration) (imscope.Filter, erro
 	if f.From.IsZero() {
 		f.From = f.To.Add(-def)
 	}
-	if !f.From.Before(f.To) {
-		return f, invalid(pFrom, fmt.Sprintf("from (%s) must be before to (%s), which is never later than now", formatTime(f.From), formatTime(f.To)))
+	span, err := analytics.AskSpan(f)
+	if err != nil {
+		return span, invalid(pFrom, fmt.Sprintf("from (%s) must be before to (%s), which is never later than now", formatTime(f.From), formatTime(f.To)))
 	}
 	q.set(pFrom, formatTime(f.From))
 	q.set(pTo, formatTime(f.To))
-	return f, nil
-}
-
-// later and earlier pick one of two instants.
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func earlier(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
+	return span, nil
 }

@@ -1,7 +1,11 @@
 // Package dashboard is imscope's HTTP face: Gin routes, handlers, pages,
-// templates and embedded static assets, sign-in, and the report renderer. Handlers stay thin — bind the request, ask
-// analytics or queries, render — and one place (errors.go) maps errors to
-// HTTP status.
+// templates and embedded static assets, sign-in, and the report renderer.
+// Handlers stay thin — bind the request (its filter is validated there,
+// once: defaults.go), ask one analytics function for the answer (or
+// queries, for bookkeeping such as collector runs and alert events),
+// render — and one place (errors.go) maps errors to HTTP status. Every
+// aggregation and privacy rule is analytics'; a page derives its figures
+// from the answer analytics gave.
 //
 // # The API
 //

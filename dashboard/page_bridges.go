@@ -59,7 +59,7 @@ func (d *Dashboard) buildBridges(p *pageCtx) error {
 		p.view.Content = v
 		return err
 	}
-	v.FailureRatio = bd.failureRatio()
+	v.FailureRatio = bd.report.FailureRatio()
 	links := p.dataLinks("/bridges", q, "routes", "bridges")
 	v.Graph = p.card(p.bridgeGraph(bd, v.Window), 12, links)
 	if err != nil {
@@ -119,7 +119,7 @@ func (p *pageCtx) trafficFilters(q map[string]string) {
 // users, from the latest usage figures), an edge per linked pair (width ∝
 // messages both ways, colour by failure ratio).
 func (p *pageCtx) bridgeGraph(bd bridgesData, window string) charts.Chart {
-	pairs := linkTraffics(bd.Routes)
+	pairs := bd.report.Links()
 	nets := map[string]bool{}
 	for _, l := range pairs {
 		nets[l.A], nets[l.B] = true, true
@@ -136,58 +136,11 @@ func (p *pageCtx) bridgeGraph(bd bridgesData, window string) charts.Chart {
 	slices.SortStableFunc(nodes, func(a, b charts.Node) int { return cmp.Compare(b.Value, a.Value) })
 	var links []charts.Link
 	for _, l := range pairs {
-		ratio := l.failureRatio()
+		ratio := l.FailureRatio()
 		links = append(links, charts.Link{Source: l.A, Target: l.B, Value: float64(l.Messages), Color: healthColor(ratio),
 			Label: p.T("bridges.edge", fmt.Sprint(l.Bridges), fmtRatio(ratio))})
 	}
 	return charts.Graph(p.meta("bridge-graph", "chart.bridge_graph", window), nodes, links)
-}
-
-// linkTraffic is the traffic between two networks: both directions and
-// every bridge between them together.
-type linkTraffic struct {
-	A, B               string
-	Bridges            []string
-	Messages, Failures uint64
-}
-
-func (l *linkTraffic) failureRatio() float64 {
-	return float64(l.Failures) / float64(max(l.Messages, 1))
-}
-
-// linkTraffics groups routes by their pair of networks, in the order the
-// pairs first appear (routes come busiest first).
-func linkTraffics(routes []routeJSON) []*linkTraffic {
-	byPair := map[[2]string]*linkTraffic{}
-	var out []*linkTraffic
-	for _, r := range routes {
-		k := [2]string{min(r.FromNetwork, r.ToNetwork), max(r.FromNetwork, r.ToNetwork)}
-		l := byPair[k]
-		if l == nil {
-			l = &linkTraffic{A: k[0], B: k[1]}
-			byPair[k] = l
-			out = append(out, l)
-		}
-		l.Messages += r.Messages
-		l.Failures += r.Failures
-		if !slices.Contains(l.Bridges, r.Bridge) {
-			l.Bridges = append(l.Bridges, r.Bridge)
-		}
-	}
-	return out
-}
-
-// failureRatio is every route's failures over every route's messages; nil
-// without traffic.
-func (d bridgesData) failureRatio() *float64 {
-	if d.Messages == 0 {
-		return nil
-	}
-	var failures uint64
-	for _, r := range d.Routes {
-		failures += r.Failures
-	}
-	return ptr(float64(failures) / float64(d.Messages))
 }
 
 // healthColor is the edge colour of a failure ratio (the badges' scale).

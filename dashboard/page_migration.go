@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/imscope/imscope"
+	"github.com/imscope/imscope/analytics"
 	"github.com/imscope/imscope/dashboard/charts"
 )
 
@@ -16,15 +17,9 @@ type migrationView struct {
 	Pair                      *switchPairJSON
 	FromLabel, ToLabel        string
 	Sankey, Heatmap, Net, Fcs *card
-	Flows                     []netFlow
+	Flows                     []analytics.NetFlow
 	MinCount                  int
 	Empty                     bool
-}
-
-// netFlow is the net movement between two networks, A gaining from B.
-type netFlow struct {
-	A, B  string
-	Users int64
 }
 
 func (d *Dashboard) buildMigration(p *pageCtx) error {
@@ -50,7 +45,7 @@ func (d *Dashboard) buildMigration(p *pageCtx) error {
 	sub := p.T("migration.subtitle", v.FromLabel, v.ToLabel, fmtNum(pair.Users))
 	v.Sankey = p.card(p.sankey(pair, v.FromLabel, v.ToLabel, sub), 12, p.dataLinks("/switching", q, "cells"))
 	v.Heatmap = p.card(p.transitionHeatmap(pair, sd.MinCount, sub), 6, p.dataLinks("/switching", q, "cells"))
-	v.Flows = netFlows(pair)
+	v.Flows = pair.disclosure.NetFlows()
 	v.Net = p.card(p.netFlowBars(pair, sub), 6, p.dataLinks("/switching", q, "cells"))
 	if len(pair.Forecast) > 0 {
 		v.Fcs = p.card(p.forecastLines(pair, sub), 12, p.dataLinks("/switching", q, "forecast", "networks"))
@@ -187,34 +182,14 @@ func (p *pageCtx) transitionHeatmap(pair switchPairJSON, minCount int, sub strin
 	return charts.Heatmap(p.meta("transitions", "chart.transitions", sub), cols, rows, cells, 0, 1, charts.Ratio)
 }
 
-// netFlows lists every pair's net movement, largest first: A gained
-// Users from B (N_BA − N_AB > 0).
-func netFlows(pair switchPairJSON) []netFlow {
-	var out []netFlow
-	for _, c := range pair.Cells {
-		if c.NetFlow == nil || c.From == outsideNode || c.To == outsideNode || c.From == c.To || *c.NetFlow <= 0 {
-			continue
-		}
-		out = append(out, netFlow{A: c.To, B: c.From, Users: *c.NetFlow})
-	}
-	slices.SortFunc(out, func(a, b netFlow) int { return cmp.Or(cmp.Compare(b.Users, a.Users), cmp.Compare(a.A+a.B, b.A+b.B)) })
-	return out
-}
-
 // netFlowBars is each network's net gain from switching (from the other
 // networks; entrants and leavers apart), largest first.
 func (p *pageCtx) netFlowBars(pair switchPairJSON, sub string) charts.Chart {
-	gain := map[string]float64{}
-	for _, c := range pair.Cells {
-		if c.NetFlow == nil || c.From == c.To || c.From == outsideNode || c.To == outsideNode {
-			continue
-		}
-		gain[c.To] += float64(*c.NetFlow) // N_ij − N_ji: what j gained from i
-	}
+	gain := pair.disclosure.NetGains()
 	var sl []charts.Slice
 	for _, n := range matrixNames(pair) {
 		if n != outsideNode {
-			sl = append(sl, charts.Slice{Name: p.view.Net(n), Value: gain[n], Color: p.netColor(n)})
+			sl = append(sl, charts.Slice{Name: p.view.Net(n), Value: float64(gain[n]), Color: p.netColor(n)})
 		}
 	}
 	slices.SortStableFunc(sl, func(a, b charts.Slice) int { return cmp.Compare(b.Value, a.Value) })

@@ -73,8 +73,8 @@ func (d *Dashboard) buildOverview(p *pageCtx) error {
 		if bd.Messages == 0 {
 			t.Detail = p.T("tile.traffic_none")
 		} else {
-			ratio := bd.failureRatio()
-			t.Detail = p.T("tile.traffic_detail", fmtRate(float64(bd.Messages)/bd.Seconds))
+			ratio := bd.report.FailureRatio()
+			t.Detail = p.T("tile.traffic_detail", fmtRate(bd.report.Rate()))
 			t.Badge, t.BadgeKind = p.T("tile.failures", fmtRatio(ratio)), healthClass(ratio)
 		}
 		v.Tiles = append(v.Tiles, t)

@@ -19,6 +19,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/imscope/imscope"
+	"github.com/imscope/imscope/collector/schedule"
 	"github.com/imscope/imscope/dashboard/notify"
 	"github.com/imscope/imscope/dashboard/report"
 	"github.com/imscope/imscope/queries"
@@ -64,7 +65,7 @@ const (
 // delivered to a directory and to a webhook that always fails.
 func reportService(t *testing.T, name string, r report.Renderer) (*report.Service, string) {
 	t.Helper()
-	sched, err := report.ParseSchedule("CRON_TZ=Asia/Shanghai 0 0 9 * * MON")
+	sched, err := schedule.Parse("CRON_TZ=Asia/Shanghai 0 0 9 * * MON")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/imscope/imscope/analytics"
 	"github.com/imscope/imscope/dashboard/report"
 )
 
@@ -93,7 +94,7 @@ func (f *reportFacts) collect(s report.Section, content any) {
 	case bridgesView:
 		if v.Data != nil {
 			f.BridgeMessages = ptr(v.Data.Messages)
-			f.TopRoute = busiestPair(v.Data.Routes)
+			f.TopRoute = busiestPair(v.Data.report)
 		}
 	case alertsView:
 		firing := 0
@@ -117,17 +118,14 @@ func (f *reportFacts) collect(s report.Section, content any) {
 	}
 }
 
-func busiestPair(routes []routeJSON) *topRoute {
-	var best *linkTraffic
-	for _, l := range linkTraffics(routes) {
-		if best == nil || l.Messages > best.Messages {
-			best = l
-		}
-	}
-	if best == nil || best.Messages == 0 {
+// busiestPair is the report's busiest link between two networks; nil
+// without traffic.
+func busiestPair(r analytics.BridgeReport) *topRoute {
+	l := r.BusiestLink()
+	if l == nil {
 		return nil
 	}
-	return &topRoute{A: best.A, B: best.B, Bridges: best.Bridges, Messages: best.Messages, FailureRatio: best.failureRatio()}
+	return &topRoute{A: l.A, B: l.B, Bridges: l.Bridges, Messages: l.Messages, FailureRatio: l.FailureRatio()}
 }
 
 // summary writes the facts as sentences in lang, one per section that had

@@ -21,11 +21,12 @@ type UsageTotal struct {
 	Samples uint64 // raw samples behind the value, to tell thin data
 }
 
-// UsageTotals answers f from a rollup, using the metric's own aggregation
-// from the catalog: from the monthly rollup when f asks for months, quarters
-// or years over a range from the first of a month to the first of a month
-// (its cost is then one part whatever the range), from the daily rollup
-// otherwise. Periods and networks without samples are absent, not zero.
+// UsageTotals answers f, which must be valid (imscope.Filter.Validate),
+// from a rollup, using the metric's own aggregation from the catalog: from
+// the monthly rollup when f asks for months, quarters or years over a range
+// from the first of a month to the first of a month (its cost is then one
+// part whatever the range), from the daily rollup otherwise. Periods and
+// networks without samples are absent, not zero.
 func UsageTotals(ctx context.Context, e Engine, f imscope.Filter) ([]UsageTotal, error) {
 	if monthly(f) {
 		return usageTotals(ctx, e, sqlUsageTotals, f, Named("rollup", "usage_monthly"))
@@ -55,11 +56,14 @@ func UsageTotalsRaw(ctx context.Context, e Engine, f imscope.Filter) ([]UsageTot
 	return usageTotals(ctx, e, sqlUsageTotalsRaw, f)
 }
 
+// usageTotals trusts f: a question's filter is validated once, where it
+// enters (imscope.Filter.Validate; analytics.Ask), not again at every layer
+// it passes. The metric is looked up for its aggregation all the same.
 func usageTotals(ctx context.Context, e Engine, query string, f imscope.Filter, extra ...Param) ([]UsageTotal, error) {
-	if err := f.Validate(); err != nil {
+	m, err := imscope.LookupMetric(f.Metric)
+	if err != nil {
 		return nil, err
 	}
-	m, _ := imscope.LookupMetric(f.Metric)
 	networks := f.Networks
 	if networks == nil {
 		networks = []string{}

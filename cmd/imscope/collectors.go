@@ -14,12 +14,9 @@ import (
 	"github.com/imscope/imscope/collector/jsonapi"
 	"github.com/imscope/imscope/collector/openmetrics"
 	"github.com/imscope/imscope/collector/simulate"
+	"github.com/imscope/imscope/dashboard"
 	"github.com/imscope/imscope/queries"
 )
-
-// defaultRunTimeout bounds a collector run whose config sets no timeout, so
-// a target that hangs never holds its schedule for long.
-const defaultRunTimeout = time.Minute
 
 // builtCollectors are the configured collectors, ready to run, and the push
 // receivers among them that the HTTP server mounts.
@@ -60,7 +57,7 @@ func buildCollectors(cfg *Config, getenv func(string) string, log *slog.Logger) 
 	for _, cc := range cfg.Collectors {
 		c := collector.Collector{Name: cc.Name, Kind: cc.Kind, Schedule: cc.Schedule, Timeout: cc.Timeout}
 		if c.Timeout == 0 {
-			c.Timeout = defaultRunTimeout
+			c.Timeout = collector.DefaultTimeout
 		}
 		clog := log.With("collector", cc.Name)
 		var err error
@@ -102,4 +99,34 @@ func (b *builtCollectors) find(name string) (collector.Collector, bool) {
 		}
 	}
 	return collector.Collector{}, false
+}
+
+// collectorBoard is what the dashboard shows of the collectors: each with
+// its schedule and next run, and the spool's depth. serve reads them from
+// its scheduler; a report rendered by `imscope report run`, where no
+// scheduler runs, from the configuration.
+type collectorBoard struct {
+	collectors func() []collector.Collector
+	next       func(name string) time.Time
+	spool      func() (segments int, bytes int64)
+}
+
+func (b collectorBoard) Scheduled() []dashboard.ScheduledCollector {
+	var out []dashboard.ScheduledCollector
+	for _, c := range b.collectors() {
+		out = append(out, dashboard.ScheduledCollector{Name: c.Name, Kind: c.Kind, Target: c.Target, Schedule: c.Schedule, Next: b.next(c.Name)})
+	}
+	return out
+}
+
+func (b collectorBoard) SpoolDepth() (segments int, bytes int64) { return b.spool() }
+
+// spoolDepth is the depth of the spool on disk, for a process that has not
+// opened it (0 when it cannot be read).
+func spoolDepth(cfg *Config) (segments int, bytes int64) {
+	sp, err := collector.OpenSpool(cfg.spoolDir(), cfg.Pipeline.SpoolMaxBytes)
+	if err != nil {
+		return 0, 0
+	}
+	return sp.Depth()
 }

@@ -3,31 +3,26 @@ package main
 // Configuration of the imscope binary, in three layers applied in order:
 // the optional YAML file, IMSCOPE_* environment variables, then flags.
 //
-// The file is decoded from a yaml.Node tree by a small reflective walker
-// instead of yaml.Unmarshal, because every problem has to name the key path
-// and the line it came from, unknown keys must be errors (with a suggestion),
-// and all problems are reported at once so a user fixes the file in one pass.
-// Adding a section is adding a field with a yaml tag to Config and a validate
-// method called from Config.Validate; the walker needs no change.
+// Package yamlconf decodes the file and the single keys, remembering where
+// each value came from, so every problem names its key path and its line
+// (or variable or flag) and all are reported at once. Adding a section is
+// adding a field with a yaml tag to Config and a validate method called
+// from Config.validate; the decoder needs no change.
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
 	"net"
 	"net/url"
 	"os"
-	"reflect"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/imscope/imscope"
+	"github.com/imscope/imscope/cmd/internal/yamlconf"
 )
 
 // Config is the whole configuration of the imscope binary.
@@ -42,7 +37,7 @@ type Config struct {
 	Pipeline   PipelineConfig    `yaml:"pipeline"`
 	Alerts     AlertsConfig      `yaml:"alerts"`
 
-	// Delivery of reports and alerts (config_reports.go).
+	// Delivery of reports and alerts (config_destinations.go, config_reports.go).
 	Destinations []DestinationConfig `yaml:"destinations"`
 	Reports      ReportsConfig       `yaml:"reports"`
 	PublicURL    string              `yaml:"public_url"` // the dashboard's address as readers reach it, for links
@@ -51,7 +46,7 @@ type Config struct {
 
 	// src remembers where each key got its value, for error messages.
 	// Unexported, so the decoder never sees it as a key.
-	src configSources
+	src yamlconf.Sources
 }
 
 // LogConfig selects the slog handler.
@@ -152,72 +147,28 @@ func defaultConfig() *Config {
 // environment and flag problems first, then the file's in line order.
 func loadConfig(path string, getenv func(string) string, flags ...configFlag) (*Config, error) {
 	c := defaultConfig()
-	p := &configProblems{src: &c.src}
+	p := yamlconf.NewProblems(&c.src)
 	if path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read config: %w", err)
 		}
-		c.decodeYAML(path, data, p)
+		yamlconf.Decode(path, data, c, p)
 	}
-	c.applyEnv(getenv, p)
+	// An empty variable counts as unset, as it does for most tools.
+	for _, e := range configEnv {
+		if v := getenv(e.env); v != "" {
+			yamlconf.Set(c, e.key, v, e.env, p)
+		}
+	}
 	for _, f := range flags {
-		c.set(f.Key, f.Value, f.Name, p)
+		yamlconf.Set(c, f.Key, f.Value, f.Name, p)
 	}
 	c.validate(p)
-	if err := p.err(); err != nil {
+	if err := p.Err(); err != nil {
 		return nil, err
 	}
 	return c, nil
-}
-
-// applyOverrides sets every key whose IMSCOPE_* variable is non-empty.
-// An empty variable counts as unset, as it does for most tools.
-// Call Validate afterwards.
-func (c *Config) applyOverrides(getenv func(string) string) error {
-	p := &configProblems{src: &c.src}
-	c.applyEnv(getenv, p)
-	return p.err()
-}
-
-func (c *Config) applyEnv(getenv func(string) string, p *configProblems) {
-	for _, e := range configEnv {
-		if v := getenv(e.env); v != "" {
-			c.set(e.key, v, e.env, p)
-		}
-	}
-}
-
-// Set sets one scalar key (a dotted path such as "engine.query_timeout")
-// from a string, as the environment and flags do. source is what later
-// errors about this key will name, e.g. "IMSCOPE_LISTEN" or "--listen".
-// Call Validate afterwards.
-func (c *Config) Set(key, value, source string) error {
-	p := &configProblems{src: &c.src}
-	c.set(key, value, source, p)
-	return p.err()
-}
-
-func (c *Config) set(key, value, source string, p *configProblems) {
-	v := reflect.ValueOf(c).Elem()
-	for _, name := range strings.Split(key, ".") {
-		f, ok := configField(v, name)
-		if !ok {
-			p.add(0, fmt.Sprintf("%s: %q is not a key that can be set", source, key))
-			return
-		}
-		v = f
-	}
-	if k := v.Kind(); k == reflect.Struct || k == reflect.Slice || k == reflect.Map {
-		p.add(0, fmt.Sprintf("%s: %q is a section, not a single value", source, key))
-		return
-	}
-	c.src.setBy(key, source)
-	n := &yaml.Node{Kind: yaml.ScalarNode, Value: value}
-	if v.Kind() == reflect.String {
-		n.Tag = "!!str" // keep "null", "~" or "" literal: the caller meant a string
-	}
-	(&configDecoder{p}).decode(n, v, key)
 }
 
 // EngineKind says which engine to start: "server" when a ClickHouse URL is
@@ -307,19 +258,12 @@ var (
 	configColorRE     = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 )
 
-// Validate checks the values (the decoder has already checked keys and
-// types) and reports every problem at once.
-func (c *Config) Validate() error {
-	p := &configProblems{src: &c.src}
-	c.validate(p)
-	return p.err()
-}
-
-// validate calls one check or validate method per section; a new section
+// validate checks the values (the decoder has already checked keys and
+// types), calling one check or validate method per section; a new section
 // adds its call here.
-func (c *Config) validate(p *configProblems) {
+func (c *Config) validate(p *yamlconf.Problems) {
 	if !configValidListen(c.Listen) {
-		p.errorf("listen", "%q is not a valid listen address (want host:port, like \":8080\")", c.Listen)
+		p.Errorf("listen", "%q is not a valid listen address (want host:port, like \":8080\")", c.Listen)
 	}
 	c.Log.validate(p)
 	c.Engine.validate(p)
@@ -340,25 +284,25 @@ func configValidListen(s string) bool {
 	return err == nil && n >= 0 && n <= 65535
 }
 
-func (l LogConfig) validate(p *configProblems) {
+func (l LogConfig) validate(p *yamlconf.Problems) {
 	switch l.Level {
 	case "debug", "info", "warn", "error":
 	default:
-		p.errorf("log.level", "%q is not one of debug, info, warn, error", l.Level)
+		p.Errorf("log.level", "%q is not one of debug, info, warn, error", l.Level)
 	}
 	switch l.Format {
 	case "text", "json":
 	default:
-		p.errorf("log.format", "%q is not one of text, json", l.Format)
+		p.Errorf("log.format", "%q is not one of text, json", l.Format)
 	}
 }
 
-func (e EngineConfig) validate(p *configProblems) {
+func (e EngineConfig) validate(p *yamlconf.Problems) {
 	if e.ClickHouse == "" && e.Data == "" {
-		p.errorf("engine.data", "must not be empty")
+		p.Errorf("engine.data", "must not be empty")
 	}
 	if !configDatabaseRE.MatchString(e.Database) {
-		p.errorf("engine.database", "%q is not a valid database name (letters, digits and _, not starting with a digit, at most 64)", e.Database)
+		p.Errorf("engine.database", "%q is not a valid database name (letters, digits and _, not starting with a digit, at most 64)", e.Database)
 	}
 	if e.ClickHouse != "" {
 		// Messages show only the scheme or the redacted URL: the raw one may hold a password.
@@ -366,337 +310,38 @@ func (e EngineConfig) validate(p *configProblems) {
 		u, err := url.Parse(string(e.ClickHouse))
 		switch {
 		case err != nil:
-			p.errorf("engine.clickhouse", "is not a valid URL (%s)", want)
+			p.Errorf("engine.clickhouse", "is not a valid URL (%s)", want)
 		case u.Scheme != "clickhouse":
-			p.errorf("engine.clickhouse", "scheme %q is not supported (%s)", u.Scheme, want)
+			p.Errorf("engine.clickhouse", "scheme %q is not supported (%s)", u.Scheme, want)
 		case u.Host == "":
-			p.errorf("engine.clickhouse", "%q names no host (%s)", e.ClickHouse.String(), want)
+			p.Errorf("engine.clickhouse", "%q names no host (%s)", e.ClickHouse.String(), want)
 		}
 	}
 	if e.QueryTimeout <= 0 {
-		p.errorf("engine.query_timeout", "must be positive, not %s", e.QueryTimeout)
+		p.Errorf("engine.query_timeout", "must be positive, not %s", e.QueryTimeout)
 	}
 }
 
-func configValidateNetworks(ns []NetworkConfig, p *configProblems) {
+func configValidateNetworks(ns []NetworkConfig, p *yamlconf.Problems) {
 	if len(ns) == 0 {
-		p.errorf("networks", "must list at least one network (leave the key out for the default catalog)")
+		p.Errorf("networks", "must list at least one network (leave the key out for the default catalog)")
 	}
 	seen := map[string]int{}
 	for i, n := range ns {
 		at := fmt.Sprintf("networks[%d]", i)
 		switch first, dup := seen[n.ID]; {
 		case !configNetworkIDRE.MatchString(n.ID):
-			p.errorf(at+".id", "%q is not a valid id (lowercase letters, digits, _ . -, starting with a letter or digit, at most 64)", n.ID)
+			p.Errorf(at+".id", "%q is not a valid id (lowercase letters, digits, _ . -, starting with a letter or digit, at most 64)", n.ID)
 		case dup:
-			p.errorf(at+".id", "%q is already the id of networks[%d]%s", n.ID, first, p.src.lineNote(fmt.Sprintf("networks[%d].id", first)))
+			p.Errorf(at+".id", "%q is already the id of networks[%d]%s", n.ID, first, p.LineNote(fmt.Sprintf("networks[%d].id", first)))
 		default:
 			seen[n.ID] = i
 		}
 		if n.Name["en"] == "" {
-			p.errorf(at+".name.en", "must not be empty")
+			p.Errorf(at+".name.en", "must not be empty")
 		}
 		if n.Color != "" && !configColorRE.MatchString(n.Color) {
-			p.errorf(at+".color", "%q is not a #rrggbb colour", n.Color)
+			p.Errorf(at+".color", "%q is not a #rrggbb colour", n.Color)
 		}
 	}
-}
-
-// configSources remembers where each key path ("engine.data",
-// "networks[2].color") got its value: a line of the file, or the
-// environment variable or flag that set it last.
-type configSources struct {
-	file  string
-	lines map[string]int
-	by    map[string]string
-}
-
-func (s *configSources) setLine(path string, line int) {
-	if s.lines == nil {
-		s.lines = map[string]int{}
-	}
-	s.lines[path] = line
-}
-
-func (s *configSources) setBy(path, source string) {
-	if s.by == nil {
-		s.by = map[string]string{}
-	}
-	s.by[path] = source
-}
-
-// lineOf is the line of path or of its nearest ancestor, so a missing
-// key ("networks[1].name.en") points at the entry that lacks it.
-func (s *configSources) lineOf(path string) int {
-	for path != "" {
-		if l, ok := s.lines[path]; ok {
-			return l
-		}
-		path = path[:max(strings.LastIndexAny(path, ".["), 0)]
-	}
-	return 0
-}
-
-func (s *configSources) lineNote(path string) string {
-	if l := s.lineOf(path); l > 0 {
-		return fmt.Sprintf(" (line %d)", l)
-	}
-	return ""
-}
-
-// configProblems collects errors formatted as
-//
-//	file:line: key.path: message   (value from the file)
-//	IMSCOPE_X: message             (value from the environment or a flag)
-//	key.path: message              (a default)
-//
-// and sorts them by line (environment and flags first) so a user reading
-// them walks the file top to bottom.
-type configProblems struct {
-	src      *configSources
-	problems []configProblem
-}
-
-type configProblem struct {
-	line int // 0 when the problem is not at a line of the file
-	msg  string
-}
-
-func (p *configProblems) add(line int, msg string) {
-	p.problems = append(p.problems, configProblem{line, msg})
-}
-
-// err joins the problems, or is nil when there are none.
-func (p *configProblems) err() error {
-	slices.SortStableFunc(p.problems, func(a, b configProblem) int { return a.line - b.line })
-	errs := make([]error, len(p.problems))
-	for i, pr := range p.problems {
-		errs[i] = errors.New(pr.msg)
-	}
-	return errors.Join(errs...)
-}
-
-func (p *configProblems) errorf(path, format string, args ...any) {
-	p.errorfAt(path, 0, format, args...)
-}
-
-// errorfAt is errorf with an explicit line, for problems about a key that
-// has no path of its own (an unknown key is reported on its parent's path).
-func (p *configProblems) errorfAt(path string, line int, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if by := p.src.by[path]; by != "" {
-		p.add(0, by+": "+msg)
-		return
-	}
-	if path != "" {
-		msg = path + ": " + msg
-	}
-	if line == 0 {
-		line = p.src.lineOf(path)
-	}
-	if line > 0 { // else a default: blaming the file would mislead
-		msg = fmt.Sprintf("%s:%d: %s", p.src.file, line, msg)
-	}
-	p.add(line, msg)
-}
-
-// decodeYAML overlays the file's keys on c and adds every problem to p.
-// Keys the file leaves out (or sets to null) keep their defaults; a list
-// in the file replaces the default list entirely.
-func (c *Config) decodeYAML(file string, data []byte, p *configProblems) {
-	c.src.file = file
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		// yaml.v3 says "yaml: line 3: mapping values are not allowed in this context".
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		if rest, ok := strings.CutPrefix(msg, "line "); ok {
-			if num, text, ok := strings.Cut(rest, ": "); ok {
-				if line, err := strconv.Atoi(num); err == nil {
-					p.add(line, fmt.Sprintf("%s:%d: %s", file, line, text))
-					return
-				}
-			}
-		}
-		p.add(0, file+": "+msg)
-		return
-	}
-	if len(root.Content) == 0 {
-		return // empty or only comments: all defaults
-	}
-	(&configDecoder{p}).decode(root.Content[0], reflect.ValueOf(c).Elem(), "")
-}
-
-// configDecoder walks a yaml.Node tree alongside a Go value, by reflection
-// on yaml tags, recording each key's line and collecting every problem.
-type configDecoder struct {
-	*configProblems
-}
-
-var configDurationType = reflect.TypeFor[time.Duration]()
-
-func (d *configDecoder) decode(n *yaml.Node, out reflect.Value, path string) {
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
-		return // "key:" with no value means unset: keep the default
-	}
-	switch {
-	case out.Kind() == reflect.Pointer: // optional sections, e.g. a collector's settings
-		if out.IsNil() {
-			out.Set(reflect.New(out.Type().Elem()))
-		}
-		d.decode(n, out.Elem(), path)
-	case out.Type() == configDurationType:
-		if !d.expect(n, yaml.ScalarNode, path) {
-			return
-		}
-		v, err := time.ParseDuration(n.Value)
-		if err != nil {
-			d.errorfAt(path, n.Line, "%q is not a duration (like 30s, 2m or 1h30m)", n.Value)
-			return
-		}
-		out.SetInt(int64(v))
-	case out.Kind() == reflect.Struct:
-		if !d.expect(n, yaml.MappingNode, path) {
-			return
-		}
-		d.pairs(n, path, func(key string, k, v *yaml.Node) {
-			f, ok := configField(out, key)
-			if !ok {
-				d.errorfAt(path, k.Line, "unknown key %q%s", key, configSuggest(key, out.Type()))
-				return
-			}
-			d.decode(v, f, configJoin(path, key))
-		})
-	case out.Kind() == reflect.Map:
-		if !d.expect(n, yaml.MappingNode, path) {
-			return
-		}
-		m := reflect.MakeMap(out.Type())
-		d.pairs(n, path, func(key string, k, v *yaml.Node) {
-			e := reflect.New(out.Type().Elem()).Elem()
-			d.decode(v, e, configJoin(path, key))
-			m.SetMapIndex(reflect.ValueOf(key).Convert(out.Type().Key()), e)
-		})
-		out.Set(m)
-	case out.Kind() == reflect.Slice:
-		if !d.expect(n, yaml.SequenceNode, path) {
-			return
-		}
-		s := reflect.MakeSlice(out.Type(), len(n.Content), len(n.Content))
-		for i, item := range n.Content {
-			at := fmt.Sprintf("%s[%d]", path, i)
-			d.src.setLine(at, item.Line)
-			d.decode(item, s.Index(i), at)
-		}
-		out.Set(s)
-	case out.Kind() == reflect.String:
-		if d.expect(n, yaml.ScalarNode, path) {
-			out.SetString(n.Value)
-		}
-	default: // numbers and booleans, for sections to come
-		if d.expect(n, yaml.ScalarNode, path) {
-			if err := n.Decode(out.Addr().Interface()); err != nil {
-				d.errorfAt(path, n.Line, "%q is not a valid %s", n.Value, out.Kind())
-			}
-		}
-	}
-}
-
-// pairs calls f for each key of a mapping node, after recording the key's
-// line and rejecting duplicate and non-scalar keys.
-func (d *configDecoder) pairs(n *yaml.Node, path string, f func(key string, k, v *yaml.Node)) {
-	seen := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if k.Kind != yaml.ScalarNode {
-			d.errorfAt(path, k.Line, "keys must be plain strings")
-			continue
-		}
-		if first, dup := seen[k.Value]; dup {
-			d.errorfAt(path, k.Line, "key %q is repeated (first at line %d)", k.Value, first)
-			continue
-		}
-		seen[k.Value] = k.Line
-		d.src.setLine(configJoin(path, k.Value), k.Line)
-		f(k.Value, k, v)
-	}
-}
-
-// expect reports a node of the wrong shape (a list where a string belongs).
-func (d *configDecoder) expect(n *yaml.Node, kind yaml.Kind, path string) bool {
-	if n.Kind == kind {
-		return true
-	}
-	names := map[yaml.Kind]string{yaml.ScalarNode: "a single value", yaml.MappingNode: "a mapping of keys", yaml.SequenceNode: "a list"}
-	d.errorfAt(path, n.Line, "must be %s, not %s", names[kind], names[n.Kind])
-	return false
-}
-
-func configJoin(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-// configField finds the exported field of struct v whose yaml tag is name.
-func configField(v reflect.Value, name string) (reflect.Value, bool) {
-	if v.Kind() != reflect.Struct {
-		return reflect.Value{}, false
-	}
-	for i := range v.NumField() {
-		if f := v.Type().Field(i); f.IsExported() && configTag(f) == name {
-			return v.Field(i), true
-		}
-	}
-	return reflect.Value{}, false
-}
-
-func configTag(f reflect.StructField) string {
-	name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-	return name
-}
-
-// configSuggest names the known key nearest to an unknown one, when it is
-// close enough (edit distance at most 2) to be a likely typo.
-func configSuggest(key string, t reflect.Type) string {
-	best, bestDist := "", 3
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name := configTag(f)
-		if !f.IsExported() || name == "" || name == "-" {
-			continue
-		}
-		if d := configEditDistance(key, name); d < bestDist && d < len(key) {
-			best, bestDist = name, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// configEditDistance is the Levenshtein distance between a and b.
-func configEditDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur := make([]int, len(rb)+1)
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(rb)]
 }

@@ -6,7 +6,8 @@ import (
 	"time"
 
 	"github.com/imscope/imscope/analytics"
-	"github.com/imscope/imscope/collector"
+	"github.com/imscope/imscope/cmd/internal/yamlconf"
+	"github.com/imscope/imscope/collector/schedule"
 )
 
 // AlertsConfig is the `alerts:` section: rules evaluated every Interval,
@@ -18,9 +19,9 @@ type AlertsConfig struct {
 	Delivery AlertDeliveryConfig `yaml:"delivery"`
 }
 
-func (a *AlertsConfig) validate(collectors []CollectorConfig, p *configProblems) {
+func (a *AlertsConfig) validate(collectors []CollectorConfig, p *yamlconf.Problems) {
 	if a.Interval < time.Second {
-		p.errorf("alerts.interval", "must be at least 1s, not %s", a.Interval)
+		p.Errorf("alerts.interval", "must be at least 1s, not %s", a.Interval)
 	}
 	scheduled := map[string]bool{}
 	for _, c := range collectors {
@@ -30,7 +31,7 @@ func (a *AlertsConfig) validate(collectors []CollectorConfig, p *configProblems)
 	for i, r := range a.Rules {
 		at := fmt.Sprintf("alerts.rules[%d]", i)
 		if first, dup := seen[r.Name]; dup && r.Name != "" {
-			p.errorf(at+".name", "%q is already the name of alerts.rules[%d]", r.Name, first)
+			p.Errorf(at+".name", "%q is already the name of alerts.rules[%d]", r.Name, first)
 		}
 		seen[r.Name] = i
 		err := r.Validate()
@@ -38,12 +39,12 @@ func (a *AlertsConfig) validate(collectors []CollectorConfig, p *configProblems)
 			err = analytics.CheckSeries(r)
 		}
 		if err == nil && r.Kind == analytics.RuleStale && !scheduled[r.Collector] {
-			p.errorf(at+".collector", "%q is not a scheduled collector", r.Collector)
+			p.Errorf(at+".collector", "%q is not a scheduled collector", r.Collector)
 		}
 		if err != nil {
 			for _, line := range strings.Split(err.Error(), "\n") {
 				key, msg, _ := strings.Cut(line, ": ")
-				p.errorf(at+"."+key, "%s", msg)
+				p.Errorf(at+"."+key, "%s", msg)
 			}
 		}
 	}
@@ -57,7 +58,7 @@ func collectorIntervals(cs []CollectorConfig, now time.Time) map[string]time.Dur
 		if c.Schedule == "" {
 			continue
 		}
-		s, err := collector.ParseSchedule(c.Schedule)
+		s, err := schedule.Parse(c.Schedule) // as the scheduler evaluates it
 		if err != nil {
 			continue
 		}

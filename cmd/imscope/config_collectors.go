@@ -7,11 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/imscope/imscope/collector"
+	"github.com/imscope/imscope/cmd/internal/yamlconf"
 	"github.com/imscope/imscope/collector/checkpoints"
 	"github.com/imscope/imscope/collector/csvimport"
 	"github.com/imscope/imscope/collector/jsonapi"
 	"github.com/imscope/imscope/collector/openmetrics"
+	"github.com/imscope/imscope/collector/schedule"
 	"github.com/imscope/imscope/collector/simulate"
 )
 
@@ -27,7 +28,7 @@ type CollectorConfig struct {
 	Name     string        `yaml:"name"`
 	Kind     string        `yaml:"kind"`     // openmetrics, csv, json, checkpoints, simulate
 	Schedule string        `yaml:"schedule"` // cron, seconds optional, CRON_TZ= honoured; empty: on demand only
-	Timeout  time.Duration `yaml:"timeout"`  // per run; default 1m
+	Timeout  time.Duration `yaml:"timeout"`  // per run; default collector.DefaultTimeout (1m)
 
 	OpenMetrics *openmetrics.Config `yaml:"openmetrics"`
 	CSV         *csvimport.Config   `yaml:"csv"`
@@ -79,58 +80,58 @@ func (c CollectorConfig) kindSettings() (set map[string]bool, v interface{ Valid
 	return set, v
 }
 
-func validateCollectors(cs []CollectorConfig, p *configProblems) {
+func validateCollectors(cs []CollectorConfig, p *yamlconf.Problems) {
 	seen := map[string]int{}
 	for i, c := range cs {
 		at := fmt.Sprintf("collectors[%d]", i)
 		if !collectorNameRE.MatchString(c.Name) {
-			p.errorf(at+".name", "%q is not a valid collector name (lowercase letters, digits, _ . -)", c.Name)
+			p.Errorf(at+".name", "%q is not a valid collector name (lowercase letters, digits, _ . -)", c.Name)
 		} else if first, dup := seen[c.Name]; dup {
-			p.errorf(at+".name", "%q is already the name of collectors[%d]", c.Name, first)
+			p.Errorf(at+".name", "%q is already the name of collectors[%d]", c.Name, first)
 		} else {
 			seen[c.Name] = i
 		}
 		if c.Schedule != "" {
-			if _, err := collector.ParseSchedule(c.Schedule); err != nil {
-				p.errorf(at+".schedule", "%v", err)
+			if _, err := schedule.Parse(c.Schedule); err != nil {
+				p.Errorf(at+".schedule", "%v", err)
 			}
 		}
 		if c.Timeout < 0 {
-			p.errorf(at+".timeout", "must be positive, not %s", c.Timeout)
+			p.Errorf(at+".timeout", "must be positive, not %s", c.Timeout)
 		}
 		set, settings := c.kindSettings()
 		if _, known := set[c.Kind]; !known {
-			p.errorf(at+".kind", "%q is not one of openmetrics, csv, json, checkpoints, simulate", c.Kind)
+			p.Errorf(at+".kind", "%q is not one of openmetrics, csv, json, checkpoints, simulate", c.Kind)
 			continue
 		}
 		for kind, present := range set {
 			if present && kind != c.Kind {
-				p.errorf(at+"."+kind, "settings for %s, but the collector's kind is %s", kind, c.Kind)
+				p.Errorf(at+"."+kind, "settings for %s, but the collector's kind is %s", kind, c.Kind)
 			}
 		}
 		if settings == nil {
-			p.errorf(at+".kind", "a %s collector needs its settings under %q", c.Kind, c.Kind)
+			p.Errorf(at+".kind", "a %s collector needs its settings under %q", c.Kind, c.Kind)
 			continue
 		}
 		if err := settings.Validate(); err != nil {
 			for _, line := range strings.Split(err.Error(), "\n") {
 				key, msg, ok := strings.Cut(line, ": ")
 				if !ok || strings.ContainsAny(key, " \"") {
-					p.errorf(at+"."+c.Kind, "%s", line)
+					p.Errorf(at+"."+c.Kind, "%s", line)
 					continue
 				}
-				p.errorf(at+"."+c.Kind+"."+key, "%s", msg)
+				p.Errorf(at+"."+c.Kind+"."+key, "%s", msg)
 			}
 		}
 	}
 }
 
-func (pc *PipelineConfig) validate(p *configProblems) {
+func (pc *PipelineConfig) validate(p *yamlconf.Problems) {
 	if pc.SpoolMaxBytes < 0 {
-		p.errorf("pipeline.spool_max_bytes", "must not be negative")
+		p.Errorf("pipeline.spool_max_bytes", "must not be negative")
 	}
 	if pc.FlushRows < 0 {
-		p.errorf("pipeline.flush_rows", "must not be negative")
+		p.Errorf("pipeline.flush_rows", "must not be negative")
 	}
 }
 

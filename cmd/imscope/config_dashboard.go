@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/imscope/imscope/cmd/internal/yamlconf"
 	"github.com/imscope/imscope/dashboard"
 )
 
@@ -79,17 +80,17 @@ func defaultHTTPConfig() HTTPConfig {
 		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 }
 
-func (h HTTPConfig) validate(p *configProblems) {
+func (h HTTPConfig) validate(p *yamlconf.Problems) {
 	for _, d := range []struct {
 		key string
 		v   time.Duration
 	}{{"read_header_timeout", h.ReadHeaderTimeout}, {"read_timeout", h.ReadTimeout}, {"write_timeout", h.WriteTimeout}, {"idle_timeout", h.IdleTimeout}} {
 		if d.v < time.Second || d.v > 24*time.Hour {
-			p.errorf("dashboard.http."+d.key, "must be from 1s to 24h, not %s", d.v)
+			p.Errorf("dashboard.http."+d.key, "must be from 1s to 24h, not %s", d.v)
 		}
 	}
 	if h.MaxHeaderBytes < 4<<10 || h.MaxHeaderBytes > 1<<20 {
-		p.errorf("dashboard.http.max_header_bytes", "must be from 4096 to 1048576, not %d", h.MaxHeaderBytes)
+		p.Errorf("dashboard.http.max_header_bytes", "must be from 4096 to 1048576, not %d", h.MaxHeaderBytes)
 	}
 }
 
@@ -111,23 +112,23 @@ var (
 	envName   = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
 )
 
-func (d *DashboardConfig) validate(p *configProblems) {
+func (d *DashboardConfig) validate(p *yamlconf.Problems) {
 	if d.AdminPasswordBcrypt != "" {
 		if _, err := bcrypt.Cost([]byte(d.AdminPasswordBcrypt)); err != nil {
-			p.errorf("dashboard.admin_password_bcrypt", "is not a bcrypt hash ($2a$/$2b$…); make one with `imscope hash-password`")
+			p.Errorf("dashboard.admin_password_bcrypt", "is not a bcrypt hash ($2a$/$2b$…); make one with `imscope hash-password`")
 		}
 		if d.AdminUser == "" {
-			p.errorf("dashboard.admin_user", "is empty, but a password is set")
+			p.Errorf("dashboard.admin_user", "is empty, but a password is set")
 		}
 	}
 	if d.AdminTokenSHA256 != "" && !sha256Hex.MatchString(d.AdminTokenSHA256) {
-		p.errorf("dashboard.admin_token_sha256", "is not 64 hex digits (the SHA-256 of the token); make a pair with `imscope new-token`")
+		p.Errorf("dashboard.admin_token_sha256", "is not 64 hex digits (the SHA-256 of the token); make a pair with `imscope new-token`")
 	}
 	if d.RequireLogin && d.AdminPasswordBcrypt == "" && d.AdminTokenSHA256 == "" {
-		p.errorf("dashboard.require_login", "is set, but no admin credential is: nobody could sign in")
+		p.Errorf("dashboard.require_login", "is set, but no admin credential is: nobody could sign in")
 	}
 	if !envName.MatchString(d.SessionKeyEnv) {
-		p.errorf("dashboard.session_key_env", "%q is not an environment variable name", d.SessionKeyEnv)
+		p.Errorf("dashboard.session_key_env", "%q is not an environment variable name", d.SessionKeyEnv)
 	}
 	for i, o := range d.FrameAncestors {
 		if o == "'self'" {
@@ -135,15 +136,15 @@ func (d *DashboardConfig) validate(p *configProblems) {
 		}
 		u, err := url.Parse(o)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-			p.errorf(fmt.Sprintf("dashboard.frame_ancestors[%d]", i), "%q is not an origin like https://wiki.example.org (or 'self')", o)
+			p.Errorf(fmt.Sprintf("dashboard.frame_ancestors[%d]", i), "%q is not an origin like https://wiki.example.org (or 'self')", o)
 		}
 	}
 	if d.BridgesRefresh != 0 && d.BridgesRefresh < 5*time.Second {
-		p.errorf("dashboard.bridges_refresh", "must be 0 (off) or at least 5s, not %s", d.BridgesRefresh)
+		p.Errorf("dashboard.bridges_refresh", "must be 0 (off) or at least 5s, not %s", d.BridgesRefresh)
 	}
 	for i, s := range d.TrustedProxies {
 		if _, err := dashboard.ParseTrustedProxies([]string{s}); err != nil {
-			p.errorf(fmt.Sprintf("dashboard.trusted_proxies[%d]", i), "%v", err)
+			p.Errorf(fmt.Sprintf("dashboard.trusted_proxies[%d]", i), "%v", err)
 		}
 	}
 	d.HTTP.validate(p)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/imscope/imscope/cmd/internal/yamlconf"
 )
 
 // The flag name is long because package main's tests share one flag set.
@@ -90,7 +92,7 @@ func TestConfigExampleLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.src = configSources{}
+	c.src = yamlconf.Sources{}
 	if want := defaultConfig(); !reflect.DeepEqual(c, want) {
 		t.Errorf("example differs from defaults:\n got %+v\nwant %+v", c, want)
 	}
@@ -310,23 +312,6 @@ func TestConfigRedaction(t *testing.T) {
 			}
 			if !strings.Contains(text.String(), "config.engine=server") {
 				t.Errorf("slog output lacks the config group: %s", text.String())
-			}
-		})
-	}
-}
-
-func TestConfigSuggest(t *testing.T) {
-	tests := []struct{ key, want string }{
-		{"lisen", ` (did you mean "listen"?)`},
-		{"netwroks", ` (did you mean "networks"?)`},
-		{"engin", ` (did you mean "engine"?)`},
-		{"frobnicate", ""},
-		{"x", ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.key, func(t *testing.T) {
-			if got := configSuggest(tc.key, reflect.TypeFor[Config]()); got != tc.want {
-				t.Errorf("configSuggest(%q) = %q, want %q", tc.key, got, tc.want)
 			}
 		})
 	}

@@ -37,7 +37,9 @@ func openPipeline(ctx context.Context, env *environment) (*pipeline, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := collector.NewMetrics(reg)
-	w := collector.NewWriter(e, collector.WriterOptions{Spool: spool, Logger: env.log, Metrics: m, FlushRows: env.cfg.Pipeline.FlushRows})
+	// The catalog, so that rows naming other networks are flagged: a
+	// warning in the run, imscope_rows_unknown_network_total at /metrics.
+	w := collector.NewWriter(e, collector.WriterOptions{Spool: spool, Logger: env.log, Metrics: m, FlushRows: env.cfg.Pipeline.FlushRows, Networks: env.cfg.NetworkCatalog()})
 	if n, _ := spool.Depth(); n > 0 {
 		env.log.Info("replaying spooled batches from an earlier run", "segments", n)
 		if err := w.Replay(ctx); err != nil {

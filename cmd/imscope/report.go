@@ -2,18 +2,14 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"os/exec"
-	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/imscope/imscope/collector"
+	"github.com/imscope/imscope/collector/schedule"
 	"github.com/imscope/imscope/dashboard"
 	"github.com/imscope/imscope/dashboard/alerting"
 	"github.com/imscope/imscope/dashboard/notify"
@@ -162,42 +158,23 @@ func listReports(ctx context.Context, env *environment, e queries.Engine, svc *r
 }
 
 // reportOptions are the dashboard options of a report run outside serve:
-// the catalog, the alert rules and the collectors as configured.
+// the catalog, the alert rules and the collectors as configured, with
+// their next runs by their schedules (no scheduler runs in this process).
 func reportOptions(env *environment, e queries.Engine) (dashboard.Options, error) {
 	built, err := buildCollectors(env.cfg, env.getenv, env.log)
 	if err != nil {
 		return dashboard.Options{}, err
 	}
+	board := collectorBoard{
+		collectors: func() []collector.Collector { return built.list },
+		next: func(name string) time.Time {
+			c, _ := built.find(name)
+			return collector.NextRun(c, time.Now())
+		},
+		spool: func() (int, int64) { return spoolDepth(env.cfg) },
+	}
 	return dashboard.Options{Engine: e, Networks: env.cfg.NetworkCatalog(), Version: buildVersion(), Logger: env.log,
-		AlertRules: env.cfg.Alerts.Rules, Collectors: configSchedule{cfg: env.cfg, list: built.list}}, nil
-}
-
-// configSchedule shows the configured collectors, with their next runs by
-// their schedules, and the spool on disk, for a report rendered by
-// `imscope report run` (no scheduler runs in that process).
-type configSchedule struct {
-	cfg  *Config
-	list []collector.Collector
-}
-
-func (s configSchedule) Scheduled() []dashboard.ScheduledCollector {
-	var out []dashboard.ScheduledCollector
-	for _, c := range s.list {
-		sc := dashboard.ScheduledCollector{Name: c.Name, Kind: c.Kind, Target: c.Target, Schedule: c.Schedule}
-		if sched, err := collector.ParseSchedule(c.Schedule); err == nil && c.Schedule != "" {
-			sc.Next = sched.Next(time.Now())
-		}
-		out = append(out, sc)
-	}
-	return out
-}
-
-func (s configSchedule) SpoolDepth() (int, int64) {
-	sp, err := collector.OpenSpool(s.cfg.spoolDir(), s.cfg.Pipeline.SpoolMaxBytes)
-	if err != nil {
-		return 0, 0
-	}
-	return sp.Depth()
+		AlertRules: env.cfg.Alerts.Rules, Collectors: board}, nil
 }
 
 // newReportService resolves the configured reports; they are rendered
@@ -226,7 +203,7 @@ func newReportService(env *environment, opts dashboard.Options, targets map[stri
 // returns the report service for the dashboard (nil without reports). Both
 // run as scheduler jobs, so stopping the scheduler waits for them before
 // the engine closes.
-func scheduleDelivery(ctx context.Context, env *environment, opts dashboard.Options, sched *collector.Scheduler) (*report.Service, error) {
+func scheduleDelivery(ctx context.Context, env *environment, opts dashboard.Options, sched *schedule.Scheduler) (*report.Service, error) {
 	cfg, log, e := env.cfg, env.log, opts.Engine
 	targets, err := buildTargets(cfg, env.getenv)
 	if err != nil {
@@ -255,91 +232,12 @@ func scheduleDelivery(ctx context.Context, env *environment, opts dashboard.Opti
 		return nil, err
 	}
 	for _, j := range svc.Jobs(ctx) {
-		sched.Schedule(j.Schedule, j.Run)
+		sched.Add(j.Schedule, j.Run)
 	}
-	sched.Schedule(&once{}, func() {
+	sched.Once(func() {
 		if err := svc.CatchUp(ctx); err != nil {
 			log.Warn("catching up on missed reports", "err", err)
 		}
 	})
 	return svc, nil
-}
-
-// once is a schedule that fires a single time, as soon as the scheduler
-// runs: cron asks for the next time when it starts (now) and after the run
-// (never).
-type once struct{ asked atomic.Bool }
-
-func (o *once) Next(t time.Time) time.Time {
-	if o.asked.Swap(true) {
-		return time.Time{}
-	}
-	return t
-}
-
-// buildTargets makes every configured destination, reading its secrets
-// from the environment. Problems name the destination and variable, never
-// a secret's value.
-func buildTargets(cfg *Config, getenv func(string) string) (map[string]notify.Target, error) {
-	out := map[string]notify.Target{}
-	var errs []error
-	for i, d := range cfg.Destinations {
-		dest, err := buildDestination(d, getenv)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("destinations[%d] (%s): %w", i, d.Name, err))
-			continue
-		}
-		out[d.Name] = notify.Target{Destination: dest, Retry: notify.Retry{Attempts: d.Attempts, Backoff: d.Backoff, MaxBackoff: d.MaxBackoff, Timeout: d.Timeout}}
-	}
-	return out, errors.Join(errs...)
-}
-
-func buildDestination(d DestinationConfig, getenv func(string) string) (notify.Destination, error) {
-	switch d.Kind {
-	case "webhook":
-		w := d.Webhook
-		u := string(w.URL)
-		if w.URLEnv != "" {
-			if u = getenv(w.URLEnv); u == "" {
-				return nil, fmt.Errorf("url_env: %s is not set", w.URLEnv)
-			}
-		}
-		var secret []byte
-		if w.SecretEnv != "" {
-			if secret = []byte(getenv(w.SecretEnv)); len(secret) == 0 {
-				return nil, fmt.Errorf("secret_env: %s is not set", w.SecretEnv)
-			}
-		}
-		return notify.NewWebhook(d.Name, u, notify.WebhookOptions{Secret: secret, UserAgent: "imscope/" + buildVersion()})
-	case "email":
-		m := d.Email
-		userEnv, passEnv := envOr(m.UsernameEnv, "IMSCOPE_SMTP_USERNAME"), envOr(m.PasswordEnv, "IMSCOPE_SMTP_PASSWORD")
-		opts := notify.EmailOptions{Host: m.Host, Port: m.Port, Security: notify.Security(m.Security), From: m.From, To: m.To,
-			Username: getenv(userEnv), Password: getenv(passEnv)}
-		if opts.Username != "" && opts.Password == "" {
-			return nil, fmt.Errorf("%s is set but %s is not", userEnv, passEnv)
-		}
-		if m.CAFile != "" {
-			pem, err := os.ReadFile(m.CAFile)
-			if err != nil {
-				return nil, fmt.Errorf("ca_file: %w", err)
-			}
-			pool := x509.NewCertPool()
-			if !pool.AppendCertsFromPEM(pem) {
-				return nil, fmt.Errorf("ca_file: %s holds no PEM certificate", m.CAFile)
-			}
-			opts.TLSConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-		}
-		return notify.NewEmail(d.Name, opts)
-	case "directory":
-		return notify.NewDirectory(d.Name, d.Directory.Path), nil
-	}
-	return nil, fmt.Errorf("unknown kind %q", d.Kind)
-}
-
-func envOr(name, fallback string) string {
-	if strings.TrimSpace(name) == "" {
-		return fallback
-	}
-	return name
 }

@@ -12,11 +12,11 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/imscope/imscope/analytics"
 	"github.com/imscope/imscope/collector"
+	"github.com/imscope/imscope/collector/schedule"
 	"github.com/imscope/imscope/collector/simulate"
 	"github.com/imscope/imscope/dashboard"
-	"github.com/imscope/imscope/queries"
+	"github.com/imscope/imscope/dashboard/alerting"
 )
 
 // shutdownGrace is how long in-flight requests get after Ctrl-C or SIGTERM.
@@ -45,16 +45,19 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	e := p.engine
 	built.useEngine(e)
 
-	sched := collector.NewScheduler(p.runner, time.Local, log)
+	// One scheduler runs everything: collectors, spool replay, alerts and
+	// reports, each under the same guards, and Stop waits for them all.
+	sched := schedule.New(log)
+	collectors := collector.NewScheduler(p.runner, sched)
 	for _, c := range built.list {
-		if err := sched.Add(ctx, c); err != nil {
+		if err := collectors.Add(ctx, c); err != nil {
 			return err
 		}
 	}
 	sched.Every(30*time.Second, func() { _ = p.writer.Replay(ctx) })
 	var alertStates dashboard.AlertStates
 	if rules := env.cfg.Alerts.Rules; len(rules) > 0 {
-		alerts := analytics.NewAlertRunner(e, rules, analytics.AlertRunnerOptions{
+		alerts := alerting.NewRunner(e, rules, alerting.RunnerOptions{
 			Collectors: collectorIntervals(env.cfg.Collectors, time.Now()), Logger: log,
 		})
 		sched.Every(env.cfg.Alerts.Interval, func() {
@@ -64,29 +67,11 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		})
 		alertStates = alerts
 	}
-	auth, err := env.cfg.Dashboard.auth(env.getenv)
+	dopts, err := serveOptions(env, p, built, collectors, *cacheTTL)
 	if err != nil {
 		return err
 	}
-	proxies, err := dashboard.ParseTrustedProxies(env.cfg.Dashboard.TrustedProxies)
-	if err != nil {
-		return fmt.Errorf("dashboard.trusted_proxies: %w", err)
-	}
-	ttl := *cacheTTL
-	if ttl <= 0 {
-		ttl = -1 // dashboard.Options: negative is off, 0 the default
-	}
-	dopts := dashboard.Options{
-		Engine: e, Networks: env.cfg.NetworkCatalog(), Version: buildVersion(), Logger: log,
-		Metrics: promhttp.HandlerFor(p.registry, promhttp.HandlerOpts{}), Push: built.receivers,
-		Collectors: serveSchedule{sched: sched, spool: p.spool},
-		RunCollector: func(ctx context.Context, name string) (dashboard.CollectorRun, error) {
-			run, err := sched.RunNow(ctx, name)
-			return dashboard.CollectorRun{Status: run.Status, Rows: run.Rows, Duration: run.Duration, Error: run.Error}, err
-		},
-		Alerts: alertStates, AlertRules: env.cfg.Alerts.Rules,
-		CacheTTL: ttl, Auth: auth, TrustedProxies: proxies, FrameAncestors: env.cfg.Dashboard.FrameAncestors, BridgesRefresh: env.cfg.Dashboard.refresh(),
-	}
+	dopts.Alerts = alertStates
 	// Scheduled reports and alert delivery (report.go): reports draw the
 	// dashboard's own sections, so they take its options; the service is
 	// for the dashboard's Reports page.
@@ -98,7 +83,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		dopts.Reports, dopts.ReportDir = svc, env.cfg.reportsDir()
 	}
 	if *demo {
-		if err := startDemo(ctx, p, sched, log); err != nil {
+		if err := simulate.ServeDemo(ctx, p.engine, p.runner, collectors, log); err != nil {
 			return err
 		}
 	}
@@ -117,7 +102,41 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	url := "http://" + displayAddr(ln.Addr())
 	log.Info("imscope is serving", "url", url, "engine", e.Kind(), "config", env.cfg)
 	fmt.Fprintf(env.stdout, "imscope listening on %s\n", url)
+	return serveUntilDone(ctx, srv, ln, log, func(ctx context.Context) { storeAtShutdown(ctx, built, p, log) })
+}
 
+// serveOptions are the dashboard's options in serve (alert states aside):
+// the engine and catalog, the collectors on the scheduler, and the
+// dashboard section of the configuration. cacheTTL is --api-cache-ttl.
+func serveOptions(env *environment, p *pipeline, built *builtCollectors, collectors *collector.Scheduler, cacheTTL time.Duration) (dashboard.Options, error) {
+	auth, err := env.cfg.Dashboard.auth(env.getenv)
+	if err != nil {
+		return dashboard.Options{}, err
+	}
+	proxies, err := dashboard.ParseTrustedProxies(env.cfg.Dashboard.TrustedProxies)
+	if err != nil {
+		return dashboard.Options{}, fmt.Errorf("dashboard.trusted_proxies: %w", err)
+	}
+	if cacheTTL <= 0 {
+		cacheTTL = -1 // dashboard.Options: negative is off, 0 the default
+	}
+	return dashboard.Options{
+		Engine: p.engine, Networks: env.cfg.NetworkCatalog(), Version: buildVersion(), Logger: env.log,
+		Metrics: promhttp.HandlerFor(p.registry, promhttp.HandlerOpts{}), Push: built.receivers,
+		Collectors: collectorBoard{collectors: collectors.Collectors, next: collectors.Next, spool: p.spool.Depth},
+		RunCollector: func(ctx context.Context, name string) (dashboard.CollectorRun, error) {
+			run, err := collectors.RunNow(ctx, name)
+			return dashboard.CollectorRun{Status: run.Status, Rows: run.Rows, Duration: run.Duration, Error: run.Error}, err
+		},
+		AlertRules: env.cfg.Alerts.Rules,
+		CacheTTL:   cacheTTL, Auth: auth, TrustedProxies: proxies, FrameAncestors: env.cfg.Dashboard.FrameAncestors, BridgesRefresh: env.cfg.Dashboard.refresh(),
+	}, nil
+}
+
+// serveUntilDone serves srv on ln until ctx is done (Ctrl-C, SIGTERM), then
+// gives requests in flight shutdownGrace to finish and drain what is left
+// of it to store what is held in memory.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Logger, drain func(context.Context)) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -134,34 +153,22 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	// Push receivers hold the traffic of intervals still open; store it.
-	for _, r := range built.flushers {
-		if err := r.Flush(sctx, p.writer.Add); err != nil {
-			log.Warn("cannot store pushed traffic at shutdown", "err", err)
-		}
-	}
-	if err := p.writer.Flush(sctx); err != nil {
-		log.Warn("cannot store buffered rows at shutdown", "err", err)
-	}
+	drain(sctx)
 	return nil
 }
 
-// serveSchedule shows the dashboard the scheduler's collectors and the
-// spool's depth.
-type serveSchedule struct {
-	sched *collector.Scheduler
-	spool *collector.Spool
-}
-
-func (s serveSchedule) Scheduled() []dashboard.ScheduledCollector {
-	var out []dashboard.ScheduledCollector
-	for _, c := range s.sched.Collectors() {
-		out = append(out, dashboard.ScheduledCollector{Name: c.Name, Kind: c.Kind, Target: c.Target, Schedule: c.Schedule, Next: s.sched.Next(c.Name)})
+// storeAtShutdown stores the rows held in memory: the traffic of intervals
+// push receivers still hold open, then the writer's buffer.
+func storeAtShutdown(ctx context.Context, built *builtCollectors, p *pipeline, log *slog.Logger) {
+	for _, r := range built.flushers {
+		if err := r.Flush(ctx, p.writer.Add); err != nil {
+			log.Warn("cannot store pushed traffic at shutdown", "err", err)
+		}
 	}
-	return out
+	if err := p.writer.Flush(ctx); err != nil {
+		log.Warn("cannot store buffered rows at shutdown", "err", err)
+	}
 }
-
-func (s serveSchedule) SpoolDepth() (segments int, bytes int64) { return s.spool.Depth() }
 
 // displayAddr turns a wildcard listen address into one a browser can open.
 func displayAddr(a net.Addr) string {
@@ -170,47 +177,4 @@ func displayAddr(a net.Addr) string {
 		return a.String()
 	}
 	return fmt.Sprintf("localhost:%d", tcp.Port)
-}
-
-// startDemo loads the demo history in the background the first time (the
-// server answers meanwhile) and schedules the simulator's live traffic.
-// Live traffic resumes after the latest minute stored (the end of the
-// history on a first start), reaching back up to two days, and its first
-// run is at once: the Bridges page has recent traffic as soon as it opens,
-// and a restart neither repeats nor skips a minute.
-func startDemo(ctx context.Context, p *pipeline, sched *collector.Scheduler, log *slog.Logger) error {
-	live, err := simulate.New("demo", simulate.Config{TrafficOnlyLive: true}, simulate.Options{Logger: log})
-	if err != nil {
-		return err
-	}
-	if err := sched.Add(ctx, collector.Collector{Name: "demo-live", Kind: "simulate", Target: "demo market", Schedule: "@every 1m", Timeout: time.Minute, Source: live}); err != nil {
-		return err
-	}
-	resume := func() {
-		latest, err := queries.LatestBridgeTraffic(ctx, p.engine, simulate.DefaultSource)
-		if err != nil {
-			log.Warn("live demo starts from now", "err", err)
-			return
-		}
-		live.ResumeAfter(latest)
-	}
-	loaded := demoLoaded(ctx, p.engine)
-	if loaded {
-		resume()
-	}
-	go func() {
-		if !loaded {
-			log.Info("loading the demo market (first start only)")
-			// The run logs its own outcome and is recorded in collector_runs.
-			if _, err := loadDemo(ctx, p, simulate.Config{}, log); err != nil {
-				log.Error("cannot load the demo market", "err", err)
-				return
-			}
-			resume()
-		}
-		if _, err := sched.RunNow(ctx, "demo-live"); err != nil && ctx.Err() == nil {
-			log.Warn("live demo", "err", err)
-		}
-	}()
-	return nil
 }

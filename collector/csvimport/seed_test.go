@@ -8,10 +8,10 @@ import (
 	"github.com/imscope/imscope"
 )
 
-// The published third-quarter shares (shared/data/im-share-q3.csv, copied
-// into testdata) must come through exactly: 8 figures, the three "no more
-// than 1%" ones marked as bounds, and the concentration the README and
-// DESIGN quote computed from the exact ones.
+// The published third-quarter shares (testdata/im-share-q3.csv, the same
+// file as docs/examples/im-share-q3.csv) must come through exactly: 8
+// figures, the three "no more than 1%" ones marked as bounds, and the
+// concentration docs/examples/README.md quotes computed from the exact ones.
 func TestSeedReports(t *testing.T) {
 	res := run(t, Config{Kind: KindReports, Path: "testdata/im-share-q3.csv"}, Options{})
 	if res.err != nil {

@@ -119,9 +119,56 @@ func (c Config) Validate() error {
 	return err
 }
 
+// parse checks the configuration and parses its paths. Checks run in the
+// order of the keys in a config (the request, then the mappings, then
+// what the kind needs), and the first problem is returned.
 func (c Config) parse() (*mappings, error) {
+	if err := c.checkRequest(); err != nil {
+		return nil, err
+	}
+	m, fields, err := c.parseMappings()
+	if err != nil {
+		return nil, err
+	}
+	if err := c.checkKind(fields); err != nil {
+		return nil, err
+	}
+	if m.metric != nil && m.metric.isLit {
+		if _, err := imscope.LookupMetric(m.metric.literal); err != nil {
+			return nil, invalid("metric", fmt.Sprintf("%q is not a metric of the catalog (%s)", m.metric.literal, metricNames()))
+		}
+	}
+	return m, nil
+}
+
+// checkRequest checks what the fetch needs: the URL, the headers and the
+// limits.
+func (c Config) checkRequest() error {
+	if err := c.checkURL(); err != nil {
+		return err
+	}
+	if err := c.checkHeaders(); err != nil {
+		return err
+	}
+	if c.Timeout < 0 {
+		return invalid("timeout", fmt.Sprintf("%v is negative", c.Timeout))
+	}
+	if c.MaxBodyBytes < 0 {
+		return invalid("max_body_bytes", fmt.Sprintf("%d is negative", c.MaxBodyBytes))
+	}
+	switch c.TSFormat {
+	case TSAuto, TSRFC3339, TSUnix, TSUnixMS:
+	default:
+		return invalid("ts_format", fmt.Sprintf("%q is not one of rfc3339, unix, unix_ms", c.TSFormat))
+	}
+	return nil
+}
+
+// checkURL requires an http or https URL with a host. Messages never show
+// the URL's user information or query, which may hold a password.
+func (c Config) checkURL() error {
 	if c.URL == "" {
-		return nil, invalid("url", "required: the http or https address of the API")
+		return invalid("url", "required: the http or https address of the API")
 	}
 	u, err := url.Parse(c.URL)
 	if err != nil {
@@ -129,59 +176,63 @@ func (c Config) parse() (*mappings, error) {
 		if errors.As(err, &ue) {
 			err = ue.Err // without the URL, which may hold a password
 		}
-		return nil, invalid("url", fmt.Sprintf("not a valid URL: %v", err))
+		return invalid("url", fmt.Sprintf("not a valid URL: %v", err))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, invalid("url", fmt.Sprintf("%q: only http and https URLs can be fetched", displayURL(c.URL)))
+		return invalid("url", fmt.Sprintf("%q: only http and https URLs can be fetched", displayURL(c.URL)))
 	}
 	if u.Host == "" {
-		return nil, invalid("url", fmt.Sprintf("%q has no host", displayURL(c.URL)))
+		return invalid("url", fmt.Sprintf("%q has no host", displayURL(c.URL)))
 	}
+	return nil
+}
+
+// checkHeaders checks the header names, their values or variables, and
+// that authorization is set one way only.
+func (c Config) checkHeaders() error {
 	if c.BearerTokenEnv != "" && !envNameRE.MatchString(c.BearerTokenEnv) {
-		return nil, invalid("bearer_token_env", fmt.Sprintf("%q is not an environment variable name (letters, digits, _)", c.BearerTokenEnv))
+		return invalid("bearer_token_env", fmt.Sprintf("%q is not an environment variable name (letters, digits, _)", c.BearerTokenEnv))
 	}
 	for name, v := range c.Headers {
 		if !headerRE.MatchString(name) {
-			return nil, invalid("headers", fmt.Sprintf("%q is not a header name", name))
+			return invalid("headers", fmt.Sprintf("%q is not a header name", name))
 		}
 		if strings.ContainsAny(v, "\r\n\x00") {
-			return nil, invalid("headers", fmt.Sprintf("the value of %s holds a line break or NUL", name))
+			return invalid("headers", fmt.Sprintf("the value of %s holds a line break or NUL", name))
 		}
 	}
 	for name, env := range c.HeadersEnv {
 		if !headerRE.MatchString(name) {
-			return nil, invalid("headers_env", fmt.Sprintf("%q is not a header name", name))
+			return invalid("headers_env", fmt.Sprintf("%q is not a header name", name))
 		}
 		if !envNameRE.MatchString(env) {
-			return nil, invalid("headers_env", fmt.Sprintf("%s: %q is not an environment variable name", name, env))
+			return invalid("headers_env", fmt.Sprintf("%s: %q is not an environment variable name", name, env))
 		}
 	}
 	if c.BearerTokenEnv != "" && (hasHeader(c.Headers, "Authorization") || hasHeader(c.HeadersEnv, "Authorization")) {
-		return nil, invalid("bearer_token_env", "set bearer_token_env or an Authorization header, not both")
+		return invalid("bearer_token_env", "set bearer_token_env or an Authorization header, not both")
 	}
-	if c.Timeout < 0 {
-		return nil, invalid("timeout", fmt.Sprintf("%v is negative", c.Timeout))
-	}
-	if c.MaxBodyBytes < 0 {
-		return nil, invalid("max_body_bytes", fmt.Sprintf("%d is negative", c.MaxBodyBytes))
-	}
-	switch c.TSFormat {
-	case TSAuto, TSRFC3339, TSUnix, TSUnixMS:
-	default:
-		return nil, invalid("ts_format", fmt.Sprintf("%q is not one of rfc3339, unix, unix_ms", c.TSFormat))
-	}
+	return nil
+}
 
+// mappingField is one field key of the config and where its parsed form goes.
+type mappingField struct {
+	key, val string
+	dst      **field
+}
+
+// parseMappings parses the records path and every field mapping; it
+// returns the field keys with their values for checkKind.
+func (c Config) parseMappings() (*mappings, []mappingField, error) {
 	m := &mappings{}
+	var err error
 	if m.records, err = parsePath(c.Records, '$'); err != nil {
-		return nil, invalid("records", err.Error())
+		return nil, nil, invalid("records", err.Error())
 	}
 	if m.records.root != '$' {
-		return nil, invalid("records", fmt.Sprintf("%q: the records path starts at the document ($), not at a record (@)", c.Records))
+		return nil, nil, invalid("records", fmt.Sprintf("%q: the records path starts at the document ($), not at a record (@)", c.Records))
 	}
-	fields := []struct {
-		key, val string
-		dst      **field
-	}{
+	fields := []mappingField{
 		{"ts", c.TS, &m.ts},
 		{"network", c.Network, &m.network}, {"segment", c.Segment, &m.segment},
 		{"metric", c.Metric, &m.metric}, {"value", c.Value, &m.value},
@@ -190,50 +241,55 @@ func (c Config) parse() (*mappings, error) {
 	}
 	for _, f := range fields {
 		if *f.dst, err = parseField(f.key, f.val); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	for _, f := range fields {
 		if *f.dst != nil && (*f.dst).isLit && (*f.dst).literal == "" && f.key != "segment" {
-			return nil, invalid(f.key, `"=" needs the value after it, as in =qq`)
+			return nil, nil, invalid(f.key, `"=" needs the value after it, as in =qq`)
 		}
 	}
 	if c.TSFormat != "" && m.ts == nil {
-		return nil, invalid("ts_format", "set only with ts")
+		return nil, nil, invalid("ts_format", "set only with ts")
 	}
+	return m, fields, nil
+}
 
-	required := map[string][]string{
+// What each kind of record needs, and the fields that belong to the other
+// kind.
+var (
+	kindRequired = map[string][]string{
 		KindUsage:   {"network", "metric", "value"},
 		KindBridges: {"bridge", "from_network", "to_network", "messages"},
 	}
-	others := map[string][]string{
+	kindUnused = map[string][]string{
 		KindUsage:   {"bridge", "from_network", "to_network", "messages", "failures", "bytes"},
 		KindBridges: {"network", "segment", "metric", "value"},
 	}
+	kindBecomes = map[string]string{KindUsage: "usage samples", KindBridges: "bridge samples"}
+)
+
+// checkKind checks the kind and that the fields set are the kind's.
+func (c Config) checkKind(fields []mappingField) error {
 	kind := c.kind()
-	if _, ok := required[kind]; !ok {
-		return nil, invalid("kind", fmt.Sprintf("%q is not one of usage, bridges", c.Kind))
+	if _, ok := kindRequired[kind]; !ok {
+		return invalid("kind", fmt.Sprintf("%q is not one of usage, bridges", c.Kind))
 	}
 	set := map[string]bool{}
 	for _, f := range fields {
 		set[f.key] = f.val != ""
 	}
-	for _, k := range required[kind] {
+	for _, k := range kindRequired[kind] {
 		if !set[k] {
-			return nil, invalid(k, fmt.Sprintf("required for kind %s: a path into each record, or =value", kind))
+			return invalid(k, fmt.Sprintf("required for kind %s: a path into each record, or =value", kind))
 		}
 	}
-	for _, k := range others[kind] {
+	for _, k := range kindUnused[kind] {
 		if set[k] {
-			return nil, invalid(k, fmt.Sprintf("not used by kind %s (records become %s)", kind, map[string]string{KindUsage: "usage samples", KindBridges: "bridge samples"}[kind]))
+			return invalid(k, fmt.Sprintf("not used by kind %s (records become %s)", kind, kindBecomes[kind]))
 		}
 	}
-	if m.metric != nil && m.metric.isLit {
-		if _, err := imscope.LookupMetric(m.metric.literal); err != nil {
-			return nil, invalid("metric", fmt.Sprintf("%q is not a metric of the catalog (%s)", m.metric.literal, metricNames()))
-		}
-	}
-	return m, nil
+	return nil
 }
 
 func (c Config) kind() string {

@@ -1,7 +1,12 @@
-// Package alerting delivers alert notifications: the firing and resolved
-// transitions that analytics.AlertRunner records in alert_events go to
-// webhook and e-mail destinations (package notify), grouped, repeated while
-// still firing, and held back by silences.
+// Package alerting is the alert lifecycle after a rule's maths: the Runner
+// evaluates the configured rules (analytics.Evaluate) on inputs it reads
+// from ClickHouse, keeps each rule's state and records every firing and
+// resolved transition in alert_events; the Notifier delivers those
+// transitions to webhook and e-mail destinations (package notify), grouped,
+// repeated while still firing, and held back by silences.
+//
+// The Runner's states live in memory and are restored from alert_events at
+// its first run, so a restart neither re-fires a firing rule nor forgets it.
 //
 // The Notifier keeps no state of its own. Each Tick it reads each rule's
 // latest transition from alert_events and, from alert_notifications, what

@@ -120,8 +120,8 @@ func (s *simulation) run() {
 	}
 	s.opts.Engine, s.opts.Rules, s.opts.Now = s.e, s.rules, clock
 	s.opts.Targets = []notify.Target{{Destination: w, Retry: notify.Retry{Attempts: 1}}}
-	start := func() (*analytics.AlertRunner, *alerting.Notifier) {
-		return analytics.NewAlertRunner(s.e, s.rules, analytics.AlertRunnerOptions{Now: clock}), alerting.NewNotifier(s.opts)
+	start := func() (*alerting.Runner, *alerting.Notifier) {
+		return alerting.NewRunner(s.e, s.rules, alerting.RunnerOptions{Now: clock}), alerting.NewNotifier(s.opts)
 	}
 	runner, notifier := start()
 	ctx := context.Background()

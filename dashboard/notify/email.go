@@ -62,24 +62,18 @@ type Email struct {
 	hello    string
 }
 
-// NewEmail checks opts and returns an SMTP destination.
+// NewEmail checks opts (EmailOptions.Check, and that a login is whole) and
+// returns an SMTP destination.
 func NewEmail(name string, opts EmailOptions) (*Email, error) {
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	problems := opts.Check()
+	if (opts.Username == "") != (opts.Password == "") {
+		problems = append(problems, Problem{"username", "a username needs a password and a password a username"})
+	}
+	if err := problemsError("email", name, problems); err != nil {
+		return nil, err
+	}
 	if opts.Security == "" {
 		opts.Security = StartTLS
-	}
-	switch opts.Security {
-	case StartTLS, ImplicitTLS:
-	case NoTLS:
-		if !isLoopback(opts.Host) {
-			bad("security none (no TLS) is allowed only to a loopback host, not %q", opts.Host)
-		}
-	default:
-		bad("security %q is not one of starttls, tls, none", opts.Security)
-	}
-	if opts.Host == "" {
-		bad("the SMTP host is missing")
 	}
 	if opts.Port == 0 {
 		opts.Port = 587
@@ -87,30 +81,15 @@ func NewEmail(name string, opts EmailOptions) (*Email, error) {
 			opts.Port = 465
 		}
 	}
-	if opts.Port < 1 || opts.Port > 65535 {
-		bad("port %d is not a TCP port", opts.Port)
-	}
 	from, err := mail.ParseAddress(opts.From)
 	if err != nil {
-		bad("from %q is not an e-mail address", opts.From)
+		return nil, fmt.Errorf("email %s: from: %w", name, err) // Check has parsed it
 	}
-	var to []*mail.Address
-	for _, t := range opts.To {
-		a, err := mail.ParseAddress(t)
-		if err != nil {
-			bad("to %q is not an e-mail address", t)
-			continue
+	to := make([]*mail.Address, len(opts.To))
+	for i, t := range opts.To {
+		if to[i], err = mail.ParseAddress(t); err != nil {
+			return nil, fmt.Errorf("email %s: to: %w", name, err)
 		}
-		to = append(to, a)
-	}
-	if len(opts.To) == 0 {
-		bad("to names no recipient")
-	}
-	if (opts.Username == "") != (opts.Password == "") {
-		bad("a username needs a password and a password a username")
-	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("email %s: %w", name, errors.Join(errs...))
 	}
 	tc := &tls.Config{MinVersion: tls.VersionTLS12}
 	if opts.TLSConfig != nil {
@@ -247,12 +226,4 @@ func classifySMTP(err error) error {
 		return Permanent(err)
 	}
 	return err
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

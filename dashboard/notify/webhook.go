@@ -63,9 +63,12 @@ type WebhookOptions struct {
 
 // NewWebhook returns a webhook destination for an http or https URL.
 func NewWebhook(name, rawURL string, opts WebhookOptions) (*Webhook, error) {
+	if err := problemsError("webhook", name, CheckWebhookURL(rawURL)); err != nil {
+		return nil, err
+	}
 	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("webhook %s: the URL must be http:// or https:// with a host", name)
+	if err != nil {
+		return nil, fmt.Errorf("webhook %s: %w", name, err) // CheckWebhookURL has parsed it
 	}
 	client := opts.Client
 	if client == nil {

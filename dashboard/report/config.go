@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/imscope/imscope"
+	"github.com/imscope/imscope/collector/schedule"
 )
 
 // Definition is one report, resolved from configuration.
@@ -14,7 +15,7 @@ type Definition struct {
 	// Title heads the report and its messages; "" lets the renderer choose.
 	Title string
 	// Schedule says when the report runs; nil runs it only on demand.
-	Schedule *Schedule
+	Schedule *schedule.Schedule
 	// Location is the zone the report's periods are computed in: the
 	// schedule's CRON_TZ, else the server's local zone.
 	Location *time.Location

@@ -6,7 +6,7 @@
 //
 // Schedules are cron specs with a CRON_TZ= zone, evaluated on the zone's
 // wall clock: a daily 02:30 report runs once on every day, DST or not (see
-// Schedule). A run missed while imscope was down is noticed at start from
+// package collector/schedule, whose scheduler runs collectors too). A run missed while imscope was down is noticed at start from
 // report_runs — its latest schedule slot on record against the schedule —
 // and run once, recorded as late, or recorded as missed when catch-up is
 // off.

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/imscope/imscope"
+	"github.com/imscope/imscope/collector/schedule"
 	"github.com/imscope/imscope/dashboard/notify"
 	"github.com/imscope/imscope/dashboard/report"
 	"github.com/imscope/imscope/queries"
@@ -124,7 +125,7 @@ func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t 
 func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 func weekly(t *testing.T, dests ...string) report.Definition {
-	s, err := report.ParseSchedule("CRON_TZ=Asia/Shanghai 0 0 9 * * MON")
+	s, err := schedule.Parse("CRON_TZ=Asia/Shanghai 0 0 9 * * MON")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +328,7 @@ func TestCatchUp(t *testing.T) {
 // for the day before (a 24-hour day, 28 March).
 func TestScheduledRunOnDSTDay(t *testing.T) {
 	e := engine(t, "report_dst")
-	sc, err := report.ParseSchedule("CRON_TZ=Europe/Berlin 30 2 * * *")
+	sc, err := schedule.Parse("CRON_TZ=Europe/Berlin 30 2 * * *")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,16 +6,15 @@ import (
 	"sync"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
+	"github.com/imscope/imscope/collector/schedule"
 	"github.com/imscope/imscope/queries"
 )
 
-// Job is one scheduled report for a cron scheduler: Run runs the report for
+// Job is one scheduled report for the scheduler: Run runs the report for
 // the latest slot of Schedule that has come.
 type Job struct {
 	Name     string
-	Schedule cron.Schedule
+	Schedule *schedule.Schedule
 	Run      func()
 }
 

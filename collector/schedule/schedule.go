@@ -1,4 +1,4 @@
-package report
+package schedule
 
 import (
 	"fmt"
@@ -6,14 +6,17 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
-
-	"github.com/imscope/imscope/collector"
 )
 
-// Schedule is a report's cron schedule, evaluated on the wall clock of its
-// zone. robfig/cron steps through instants, so a daily 02:30 job never runs
-// on the day clocks spring forward past 02:30 and runs twice on the day they
-// fall back; readers of a daily report expect one report a day. Here:
+// parser accepts five fields or six with leading seconds, descriptors
+// like @every 30s and @hourly, and a CRON_TZ=Zone prefix.
+var parser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// Schedule is a cron schedule evaluated on the wall clock of its zone.
+// robfig/cron steps through instants, so a daily 02:30 job never runs on
+// the day clocks spring forward past 02:30 and runs twice on the day they
+// fall back; a daily job — a report, a daily fetch — should run once a day.
+// Here:
 //
 //   - a time the clocks skip (02:30 when 02:00 jumps to 03:00) runs when the
 //     gap ends (03:00), once however many slots fell in it;
@@ -23,8 +26,8 @@ import (
 //     it means "every hour that passes", as in cronie and Vixie cron;
 //   - "@every" intervals are elapsed time and have no zone to speak of.
 //
-// Schedule satisfies cron.Schedule, so it runs on the same scheduler as the
-// collectors.
+// Schedule satisfies robfig/cron's Schedule interface (Next), which is how
+// Scheduler runs it.
 type Schedule struct {
 	spec string
 	loc  *time.Location
@@ -35,13 +38,17 @@ type Schedule struct {
 	cron cron.Schedule
 }
 
-// ParseSchedule parses a cron spec (five fields, or six with seconds;
-// descriptors; a CRON_TZ=Zone prefix) as the collectors' schedules are.
-// Without CRON_TZ the zone is the server's local one.
-func ParseSchedule(spec string) (*Schedule, error) {
-	s, err := collector.ParseSchedule(spec)
+// Parse parses a cron spec: five fields, or six with seconds; descriptors;
+// a CRON_TZ=Zone prefix. Without CRON_TZ the zone is the server's local
+// one. Errors name the spec and what is wrong with it.
+func Parse(spec string) (*Schedule, error) {
+	// robfig/cron slices past the zone's end when nothing follows it, and panics.
+	if (strings.HasPrefix(spec, "CRON_TZ=") || strings.HasPrefix(spec, "TZ=")) && !strings.Contains(spec, " ") {
+		return nil, fmt.Errorf("schedule %q: a schedule must follow the zone", spec)
+	}
+	s, err := parser.Parse(spec)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("schedule %q: %w", spec, err)
 	}
 	sc := &Schedule{spec: spec, loc: time.Local, cron: s}
 	if zone, ok := specZone(spec); ok {
@@ -108,45 +115,4 @@ func (s *Schedule) Latest(after, until time.Time) time.Time {
 		last = n
 	}
 	return last
-}
-
-// wallClock is t's wall-clock reading in loc, as a UTC time.
-func wallClock(t time.Time, loc *time.Location) time.Time {
-	l := t.In(loc)
-	return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), time.UTC)
-}
-
-// resolve returns the instant at which loc's clocks read w (a UTC-coded
-// wall-clock time): the earlier one when they read it twice, and the end of
-// the gap when they skip it.
-func resolve(w time.Time, loc *time.Location) time.Time {
-	// The offsets in force around w; a transition has one on each side.
-	lo, hi := 0, 0
-	for i, probe := range []time.Duration{-36 * time.Hour, 0, 36 * time.Hour} {
-		_, off := w.Add(probe).In(loc).Zone()
-		if i == 0 || off < lo {
-			lo = off
-		}
-		if i == 0 || off > hi {
-			hi = off
-		}
-	}
-	early, late := w.Add(-time.Duration(hi)*time.Second), w.Add(-time.Duration(lo)*time.Second)
-	switch {
-	case wallClock(early, loc).Equal(w):
-		return early
-	case wallClock(late, loc).Equal(w):
-		return late
-	}
-	// A gap: the clocks read before w at early and after w at late; the
-	// transition between them is where the gap ends.
-	for late.Sub(early) > time.Second {
-		mid := early.Add(late.Sub(early) / 2).Truncate(time.Second)
-		if wallClock(mid, loc).After(w) {
-			late = mid
-		} else {
-			early = mid
-		}
-	}
-	return late
 }
