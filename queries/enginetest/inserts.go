@@ -219,3 +219,39 @@ func testBridgeLatencyExact(t *testing.T, e queries.Engine) {
 		t.Fatalf("latency sum %.17g after merging, want exactly %.17g", got, want)
 	}
 }
+
+// testFarBounds: a range that ends far in the future ("everything") still
+// finds recent data. ClickHouse's Date ends in 2149 and toDate wraps a later
+// time around to 1970-and-something (toDate('2200-01-01') is 2020-07-27), so
+// panel periods, usage and published shares after mid-2020 were invisible to
+// a question reaching to 2200.
+func testFarBounds(t *testing.T, e queries.Engine) {
+	ctx := context.Background()
+	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
+		t.Fatal(err)
+	}
+	recent := time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)
+	s := queries.NewStore(e)
+	if _, err := s.Panel(ctx, []imscope.PanelRecord{{Period: recent, UserKey: 1, Network: "qq", ActiveDays: 3}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Samples(ctx, []imscope.Sample{{TS: recent, Source: "t", Network: "qq", Metric: "messages", Value: 4}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Reports(ctx, []imscope.MarketReport{{Period: "2024-Q2", PeriodStart: recent, Publisher: "p", Basis: "users", Network: "qq", Share: 50, Bound: imscope.BoundEq}}); err != nil {
+		t.Fatal(err)
+	}
+	from, to := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+	periods, err := queries.PanelPeriods(ctx, e, from, to)
+	if err != nil || len(periods) != 1 || !periods[0].Equal(recent) {
+		t.Fatalf("panel periods up to 2200: %v, %v; want 2024-04-01", periods, err)
+	}
+	usage, err := queries.UsageTotals(ctx, e, imscope.Filter{From: from, To: to, Granularity: imscope.Year, Metric: "messages"})
+	if err != nil || len(usage) != 1 || usage[0].Value != 4 {
+		t.Fatalf("usage up to 2200: %+v, %v; want 2024's 4 messages", usage, err)
+	}
+	reports, err := queries.MarketReports(ctx, e, from, to)
+	if err != nil || len(reports) != 1 {
+		t.Fatalf("published shares up to 2200: %+v, %v; want 2024-Q2's", reports, err)
+	}
+}

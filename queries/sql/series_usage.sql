@@ -9,6 +9,6 @@ FROM usage_daily
 WHERE metric = {metric:String}
   AND segment = {segment:String}
   AND ({network:String} = '' OR network = {network:String})
-  AND day >= toDate({from:DateTime64(3, 'UTC')}) AND day < toDate({to:DateTime64(3, 'UTC')})
+  AND day >= toDate32({from:DateTime64(3, 'UTC')}) AND day < toDate32({to:DateTime64(3, 'UTC')})
 GROUP BY ts
 ORDER BY ts

@@ -5,6 +5,6 @@ SELECT max(day) AS latest
 FROM usage_daily
 WHERE metric = {metric:String}
   AND segment = {segment:String}
-  AND day >= toDate({from:DateTime64(3, 'UTC')})
-  AND day < toDate({to:DateTime64(3, 'UTC')})
+  AND day >= toDate32({from:DateTime64(3, 'UTC')})
+  AND day < toDate32({to:DateTime64(3, 'UTC')})
 HAVING count() > 0

@@ -19,8 +19,8 @@ SELECT
 FROM {rollup:Identifier}
 WHERE metric = {metric:String}
   AND segment = {segment:String}
-  AND day >= toDate({from:DateTime64(3, 'UTC')})
-  AND day < toDate({to:DateTime64(3, 'UTC')})
+  AND day >= toDate32({from:DateTime64(3, 'UTC')})
+  AND day < toDate32({to:DateTime64(3, 'UTC')})
   AND (empty({networks:Array(String)}) OR has({networks:Array(String)}, network))
 GROUP BY period, network
 ORDER BY period, network

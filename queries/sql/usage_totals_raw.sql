@@ -15,8 +15,8 @@ SELECT
 FROM usage_samples
 WHERE metric = {metric:String}
   AND segment = {segment:String}
-  AND ts >= toDateTime64(toDate({from:DateTime64(3, 'UTC')}), 3, 'UTC')
-  AND ts < toDateTime64(toDate({to:DateTime64(3, 'UTC')}), 3, 'UTC')
+  AND ts >= toDateTime64(toDate32({from:DateTime64(3, 'UTC')}), 3, 'UTC')
+  AND ts < toDateTime64(toDate32({to:DateTime64(3, 'UTC')}), 3, 'UTC')
   AND (empty({networks:Array(String)}) OR has({networks:Array(String)}, network))
 GROUP BY period, network
 ORDER BY period, network
