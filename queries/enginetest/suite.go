@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Migrations", func(t *testing.T) { testMigrations(t, fresh(t)) })
 	t.Run("BrokenMigration", func(t *testing.T) { testBrokenMigration(t, fresh(t)) })
 	t.Run("MonthlyBackfill", func(t *testing.T) { testMonthlyBackfill(t, fresh(t)) })
+	t.Run("NetworkRowsBackfill", func(t *testing.T) { testNetworkRowsBackfill(t, fresh(t)) })
 	t.Run("InsertMillion", func(t *testing.T) { testInsertMillion(t, fresh(t)) })
 	t.Run("InsertRejectsBadRow", func(t *testing.T) { testInsertRejectsBadRow(t, fresh(t)) })
 	t.Run("RollupMatchesRaw", func(t *testing.T) { testRollupMatchesRaw(t, fresh(t)) })
