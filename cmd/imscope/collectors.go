@@ -11,10 +11,11 @@ import (
 	"github.com/imscope/imscope/collector"
 	"github.com/imscope/imscope/collector/checkpoints"
 	"github.com/imscope/imscope/collector/csvimport"
+	"github.com/imscope/imscope/collector/ejabberd"
 	"github.com/imscope/imscope/collector/jsonapi"
 	"github.com/imscope/imscope/collector/openmetrics"
 	"github.com/imscope/imscope/collector/simulate"
-	"github.com/imscope/imscope/dashboard"
+	"github.com/imscope/imscope/dashboard/api"
 	"github.com/imscope/imscope/queries"
 )
 
@@ -71,6 +72,9 @@ func buildCollectors(cfg *Config, getenv func(string) string, log *slog.Logger) 
 		case "json":
 			c.Target = cc.JSON.URL
 			c.Source, err = jsonapi.New(cc.Name, *cc.JSON, jsonapi.Options{Logger: clog, HTTPClient: client, Getenv: getenv})
+		case "ejabberd":
+			c.Target = cc.Ejabberd.URL
+			c.Source, err = ejabberd.New(cc.Name, *cc.Ejabberd, ejabberd.Options{Logger: clog, HTTPClient: client, Getenv: getenv})
 		case "checkpoints":
 			var r *checkpoints.Receiver
 			r, err = checkpoints.New(cc.Name, *cc.Checkpoints, checkpoints.Options{Logger: clog, Getenv: getenv, Stored: out.storedIntervals})
@@ -111,10 +115,10 @@ type collectorBoard struct {
 	spool      func() (segments int, bytes int64)
 }
 
-func (b collectorBoard) Scheduled() []dashboard.ScheduledCollector {
-	var out []dashboard.ScheduledCollector
+func (b collectorBoard) Scheduled() []api.ScheduledCollector {
+	var out []api.ScheduledCollector
 	for _, c := range b.collectors() {
-		out = append(out, dashboard.ScheduledCollector{Name: c.Name, Kind: c.Kind, Target: c.Target, Schedule: c.Schedule, Next: b.next(c.Name)})
+		out = append(out, api.ScheduledCollector{Name: c.Name, Kind: c.Kind, Target: c.Target, Schedule: c.Schedule, Next: b.next(c.Name)})
 	}
 	return out
 }

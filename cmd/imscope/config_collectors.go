@@ -10,6 +10,7 @@ import (
 	"github.com/imscope/imscope/cmd/internal/yamlconf"
 	"github.com/imscope/imscope/collector/checkpoints"
 	"github.com/imscope/imscope/collector/csvimport"
+	"github.com/imscope/imscope/collector/ejabberd"
 	"github.com/imscope/imscope/collector/jsonapi"
 	"github.com/imscope/imscope/collector/openmetrics"
 	"github.com/imscope/imscope/collector/schedule"
@@ -26,13 +27,14 @@ import (
 //     openmetrics: {url: "http://127.0.0.1:5280/metrics", preset: prosody}
 type CollectorConfig struct {
 	Name     string        `yaml:"name"`
-	Kind     string        `yaml:"kind"`     // openmetrics, csv, json, checkpoints, simulate
+	Kind     string        `yaml:"kind"`     // openmetrics, csv, json, ejabberd, checkpoints, simulate
 	Schedule string        `yaml:"schedule"` // cron, seconds optional, CRON_TZ= honoured; empty: on demand only
 	Timeout  time.Duration `yaml:"timeout"`  // per run; default collector.DefaultTimeout (1m)
 
 	OpenMetrics *openmetrics.Config `yaml:"openmetrics"`
 	CSV         *csvimport.Config   `yaml:"csv"`
 	JSON        *jsonapi.Config     `yaml:"json"`
+	Ejabberd    *ejabberd.Config    `yaml:"ejabberd"`
 	Checkpoints *checkpoints.Config `yaml:"checkpoints"`
 	Simulate    *simulate.Config    `yaml:"simulate"`
 }
@@ -52,7 +54,7 @@ var collectorNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
 // kindSettings returns the settings block of the collector's kind.
 func (c CollectorConfig) kindSettings() (set map[string]bool, v interface{ Validate() error }) {
 	set = map[string]bool{
-		"openmetrics": c.OpenMetrics != nil, "csv": c.CSV != nil, "json": c.JSON != nil,
+		"openmetrics": c.OpenMetrics != nil, "csv": c.CSV != nil, "json": c.JSON != nil, "ejabberd": c.Ejabberd != nil,
 		"checkpoints": c.Checkpoints != nil, "simulate": c.Simulate != nil,
 	}
 	switch c.Kind {
@@ -67,6 +69,10 @@ func (c CollectorConfig) kindSettings() (set map[string]bool, v interface{ Valid
 	case "json":
 		if c.JSON != nil {
 			v = *c.JSON
+		}
+	case "ejabberd":
+		if c.Ejabberd != nil {
+			v = *c.Ejabberd
 		}
 	case "checkpoints":
 		if c.Checkpoints != nil {
@@ -101,7 +107,7 @@ func validateCollectors(cs []CollectorConfig, p *yamlconf.Problems) {
 		}
 		set, settings := c.kindSettings()
 		if _, known := set[c.Kind]; !known {
-			p.Errorf(at+".kind", "%q is not one of openmetrics, csv, json, checkpoints, simulate", c.Kind)
+			p.Errorf(at+".kind", "%q is not one of openmetrics, csv, json, ejabberd, checkpoints, simulate", c.Kind)
 			continue
 		}
 		for kind, present := range set {

@@ -42,12 +42,28 @@ const (
 // syntax. In YAML, quote a value that starts with @, [ or *, which YAML
 // reserves: network: "@key", records: "[*]".
 type Config struct {
-	// URL is fetched with GET.
+	// URL is where the records are fetched. With Each, {var} placeholders
+	// are filled with each item, percent-encoded (in the path before the ?,
+	// in a query value after it).
 	URL string `yaml:"url"`
+	// Method is GET (the default) or POST, for APIs that take their
+	// arguments only in a body.
+	Method string `yaml:"method"`
+	// Body is sent with POST. Its {var} placeholders are filled with each
+	// item, encoded for the body's Content-Type: application/json unless
+	// Headers set another, and then a placeholder goes between quotes
+	// ({"host": "{host}"}) and its value is escaped as a JSON string.
+	Body string `yaml:"body"`
 	// BearerTokenEnv names the environment variable whose value is sent as
 	// "Authorization: Bearer …". It is read at every fetch, so a rotated
 	// token is picked up, and never logged.
 	BearerTokenEnv string `yaml:"bearer_token_env"`
+	// BasicAuth sends HTTP Basic credentials instead: the user name from
+	// the config, the password from an environment variable.
+	BasicAuth BasicAuth `yaml:"basic_auth"`
+	// Each makes one request per item of a list (per virtual host, tenant,
+	// region), the list given, fetched at each run, or both; see Each.
+	Each *Each `yaml:"each"`
 	// Headers are sent with every request (Accept, a tenant id...). Put
 	// secrets in HeadersEnv instead.
 	Headers map[string]string `yaml:"headers"`
@@ -97,6 +113,14 @@ type Config struct {
 	Bytes       string `yaml:"bytes"`
 }
 
+// plan is the parsed form of a Config: what to ask, of what, and how to
+// map the answers.
+type plan struct {
+	req  *request
+	each *eachPlan // nil without Each
+	m    *mappings
+}
+
 // mappings is the parsed form of the field keys.
 type mappings struct {
 	records path
@@ -119,35 +143,52 @@ func (c Config) Validate() error {
 	return err
 }
 
-// parse checks the configuration and parses its paths. Checks run in the
-// order of the keys in a config (the request, then the mappings, then
-// what the kind needs), and the first problem is returned.
-func (c Config) parse() (*mappings, error) {
+// parse checks the configuration and parses its paths and templates.
+// Checks run in the order of the keys in a config (the request, the list
+// of items, then the mappings, then what the kind needs), and the first
+// problem is returned.
+func (c Config) parse() (*plan, error) {
 	if err := c.checkRequest(); err != nil {
 		return nil, err
 	}
-	m, fields, err := c.parseMappings()
+	each, err := c.parseEach()
+	if err != nil {
+		return nil, err
+	}
+	vars := each.vars()
+	req, err := parseRequest("", c.URL, c.Method, c.Body, c.Headers, vars)
+	if err != nil {
+		return nil, err
+	}
+	if each != nil && !req.url.uses(each.name) && !req.body.uses(each.name) {
+		return nil, invalid("each.var", fmt.Sprintf("{%s} is in neither url nor body, so every item would be asked the same", each.name))
+	}
+	m, fields, err := c.parseMappings(vars)
 	if err != nil {
 		return nil, err
 	}
 	if err := c.checkKind(fields); err != nil {
 		return nil, err
 	}
-	if m.metric != nil && m.metric.isLit {
+	if m.metric != nil && m.metric.isLit && m.metric.tmpl == nil {
 		if _, err := imscope.LookupMetric(m.metric.literal); err != nil {
 			return nil, invalid("metric", fmt.Sprintf("%q is not a metric of the catalog (%s)", m.metric.literal, metricNames()))
 		}
 	}
-	return m, nil
+	return &plan{req: req, each: each, m: m}, nil
 }
 
-// checkRequest checks what the fetch needs: the URL, the headers and the
-// limits.
+// checkRequest checks what every fetch shares: the headers, the
+// credentials and the limits. The URLs and bodies are checked as they are
+// parsed (parseRequest).
 func (c Config) checkRequest() error {
-	if err := c.checkURL(); err != nil {
-		return err
+	if c.URL == "" {
+		return invalid("url", "required: the http or https address of the API")
 	}
 	if err := c.checkHeaders(); err != nil {
+		return err
+	}
+	if err := c.checkBasicAuth(); err != nil {
 		return err
 	}
 	if c.Timeout < 0 {
@@ -164,25 +205,27 @@ func (c Config) checkRequest() error {
 	return nil
 }
 
-// checkURL requires an http or https URL with a host. Messages never show
-// the URL's user information or query, which may hold a password.
-func (c Config) checkURL() error {
-	if c.URL == "" {
-		return invalid("url", "required: the http or https address of the API")
+// CheckURL requires an http or https URL with a host, as every request of
+// this collector (and of collectors built on it) does; key names the
+// config key in the *imscope.InvalidError. Messages never show the URL's
+// user information or query, which may hold a password.
+func CheckURL(key, raw string) error {
+	if raw == "" {
+		return invalid(key, "required: the http or https address of the API")
 	}
-	u, err := url.Parse(c.URL)
+	u, err := url.Parse(raw)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err // without the URL, which may hold a password
 		}
-		return invalid("url", fmt.Sprintf("not a valid URL: %v", err))
+		return invalid(key, fmt.Sprintf("not a valid URL: %v", err))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return invalid("url", fmt.Sprintf("%q: only http and https URLs can be fetched", displayURL(c.URL)))
+		return invalid(key, fmt.Sprintf("%q: only http and https URLs can be fetched", displayURL(raw)))
 	}
 	if u.Host == "" {
-		return invalid("url", fmt.Sprintf("%q has no host", displayURL(c.URL)))
+		return invalid(key, fmt.Sprintf("%q has no host", displayURL(raw)))
 	}
 	return nil
 }
@@ -215,15 +258,40 @@ func (c Config) checkHeaders() error {
 	return nil
 }
 
+// checkBasicAuth checks that Basic credentials are whole and the only
+// ones sent.
+func (c Config) checkBasicAuth() error {
+	ba := c.BasicAuth
+	if ba == (BasicAuth{}) {
+		return nil
+	}
+	switch {
+	case ba.Username == "":
+		return invalid("basic_auth.username", "required with basic_auth.password_env")
+	case strings.ContainsAny(ba.Username, ":\r\n\x00"):
+		return invalid("basic_auth.username", "cannot hold a colon, a line break or NUL (Basic authentication separates the password with a colon)")
+	case ba.PasswordEnv == "":
+		return invalid("basic_auth.password_env", "required with basic_auth.username: the environment variable holding the password")
+	case !envNameRE.MatchString(ba.PasswordEnv):
+		return invalid("basic_auth.password_env", fmt.Sprintf("%q is not an environment variable name (letters, digits, _)", ba.PasswordEnv))
+	case c.BearerTokenEnv != "":
+		return invalid("basic_auth", "set basic_auth or bearer_token_env, not both")
+	case hasHeader(c.Headers, "Authorization") || hasHeader(c.HeadersEnv, "Authorization"):
+		return invalid("basic_auth", "set basic_auth or an Authorization header, not both")
+	}
+	return nil
+}
+
 // mappingField is one field key of the config and where its parsed form goes.
 type mappingField struct {
 	key, val string
 	dst      **field
 }
 
-// parseMappings parses the records path and every field mapping; it
-// returns the field keys with their values for checkKind.
-func (c Config) parseMappings() (*mappings, []mappingField, error) {
+// parseMappings parses the records path and every field mapping (fixed
+// values may hold the variables vars); it returns the field keys with their
+// values for checkKind.
+func (c Config) parseMappings(vars []string) (*mappings, []mappingField, error) {
 	m := &mappings{}
 	var err error
 	if m.records, err = parsePath(c.Records, '$'); err != nil {
@@ -240,7 +308,7 @@ func (c Config) parseMappings() (*mappings, []mappingField, error) {
 		{"messages", c.Messages, &m.messages}, {"failures", c.Failures, &m.failures}, {"bytes", c.Bytes, &m.bytes},
 	}
 	for _, f := range fields {
-		if *f.dst, err = parseField(f.key, f.val); err != nil {
+		if *f.dst, err = parseField(f.key, f.val, vars); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -343,4 +411,11 @@ func displayURL(raw string) string {
 	}
 	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
 	return u.String()
+}
+
+// displayTemplate is a URL template as messages and logs show it:
+// displayURL, with its placeholders as written rather than
+// percent-encoded.
+func displayTemplate(raw string) string {
+	return strings.NewReplacer("%7B", "{", "%7D", "}").Replace(displayURL(raw))
 }

@@ -48,6 +48,46 @@ func TestConfigValidate(t *testing.T) {
 		{"bad header env", usage, func(c *Config) { c.HeadersEnv = map[string]string{"X-Api-Key": "A-B"} }, "headers_env", "not an environment variable name"},
 		{"negative timeout", usage, func(c *Config) { c.Timeout = -1 }, "timeout", "negative"},
 		{"negative max body", usage, func(c *Config) { c.MaxBodyBytes = -1 }, "max_body_bytes", "negative"},
+		{"bad method", usage, func(c *Config) { c.Method = "PUT" }, "method", `"PUT" is not GET or POST`},
+		{"body with GET", usage, func(c *Config) { c.Body = "{}" }, "body", "sent only with method: POST"},
+		{"body not JSON", usage, func(c *Config) {
+			c.Method, c.Body = "POST", `{"host": {host}}`
+			c.Each = &Each{Var: "host", Values: []string{"a"}}
+		}, "body", "placeholders go between quotes"},
+		{"placeholder typo", usage, func(c *Config) { c.URL += "/{hots}"; c.Each = &Each{Var: "host", Values: []string{"a"}} }, "url", "{hots} names no variable (each.var is host)"},
+		{"placeholder without each", usage, func(c *Config) { c.URL += "/{host}" }, "url", "declare one under each"},
+		{"fixed value placeholder typo", usage, func(c *Config) {
+			c.URL += "/{host}"
+			c.Network = "={hots}"
+			c.Each = &Each{Var: "host", Values: []string{"a"}}
+		}, "network", "{hots} names no variable"},
+		{"bad each var", usage, func(c *Config) { c.Each = &Each{Var: "the host", Values: []string{"a"}} }, "each.var", "not a variable name"},
+		{"each without items", usage, func(c *Config) { c.URL += "/{host}"; c.Each = &Each{Var: "host"} }, "each", "needs values, from, or both"},
+		{"each unused", usage, func(c *Config) { c.Each = &Each{Var: "host", Values: []string{"a"}} }, "each.var", "{host} is in neither url nor body"},
+		{"repeated item", usage, func(c *Config) { c.URL += "/{host}"; c.Each = &Each{Var: "host", Values: []string{"a", "a"}} }, "each.values[1]", `"a" is each.values[0] already`},
+		{"empty item", usage, func(c *Config) { c.URL += "/{host}"; c.Each = &Each{Var: "host", Values: []string{" "}} }, "each.values[0]", "empty"},
+		{"bad list url", usage, func(c *Config) { c.URL += "/{host}"; c.Each = &Each{Var: "host", From: &List{URL: "ftp://x/hosts"}} }, "each.from.url", "only http and https"},
+		{"list url with placeholder", usage, func(c *Config) { c.URL += "/{host}"; c.Each = &Each{Var: "host", From: &List{URL: "https://x/{host}"}} }, "each.from.url", "names no variable"},
+		{"list body with GET", usage, func(c *Config) {
+			c.URL += "/{host}"
+			c.Each = &Each{Var: "host", From: &List{URL: "https://x/", Body: "{}"}}
+		}, "each.from.body", "only with method: POST"},
+		{"list records from the record", usage, func(c *Config) {
+			c.URL += "/{host}"
+			c.Each = &Each{Var: "host", From: &List{URL: "https://x/", Records: "@.a"}}
+		}, "each.from.records", "starts at the document"},
+		{"list value fixed", usage, func(c *Config) {
+			c.URL += "/{host}"
+			c.Each = &Each{Var: "host", From: &List{URL: "https://x/", Value: "=a"}}
+		}, "each.from.value", "not a fixed value"},
+		{"basic auth without password", usage, func(c *Config) { c.BasicAuth = BasicAuth{Username: "admin"} }, "basic_auth.password_env", "required with basic_auth.username"},
+		{"basic auth without user", usage, func(c *Config) { c.BasicAuth = BasicAuth{PasswordEnv: "PW"} }, "basic_auth.username", "required"},
+		{"basic auth user with colon", usage, func(c *Config) { c.BasicAuth = BasicAuth{Username: "a:b", PasswordEnv: "PW"} }, "basic_auth.username", "colon"},
+		{"basic auth bad env", usage, func(c *Config) { c.BasicAuth = BasicAuth{Username: "a", PasswordEnv: "P W"} }, "basic_auth.password_env", "not an environment variable name"},
+		{"basic and bearer", usage, func(c *Config) { c.BasicAuth, c.BearerTokenEnv = BasicAuth{Username: "a", PasswordEnv: "PW"}, "T" }, "basic_auth", "not both"},
+		{"basic and header", usage, func(c *Config) {
+			c.BasicAuth, c.HeadersEnv = BasicAuth{Username: "a", PasswordEnv: "PW"}, map[string]string{"Authorization": "A"}
+		}, "basic_auth", "not both"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -12,23 +12,34 @@ import (
 // field is one configured mapping: where a row field's value comes from.
 //
 //	stats.dau   a path (see path); relative to the record unless it starts with $
-//	=qq         a fixed value: everything after the "=" (=active_users_1d)
+//	=qq         a fixed value: everything after the "=" (=active_users_1d);
+//	            ={host} is the item a request was made for (see Each)
 //	@key        the record's member name (or array index) under the last [*]
 type field struct {
 	name    string // the config key, e.g. "value"
 	literal string
+	tmpl    *template // a fixed value with placeholders; nil when it has none
 	isLit   bool
 	isKey   bool
 	path    path
 }
 
 // parseField parses the mapping of config key name; "" is "not mapped".
-func parseField(name, s string) (*field, error) {
+// A fixed value may hold placeholders of the variables vars.
+func parseField(name, s string, vars []string) (*field, error) {
 	switch {
 	case s == "":
 		return nil, nil
 	case strings.HasPrefix(s, "="):
-		return &field{name: name, literal: s[1:], isLit: true}, nil
+		f := &field{name: name, literal: s[1:], isLit: true}
+		t, err := parseTemplate(f.literal, vars)
+		if err != nil {
+			return nil, invalid(name, err.Error())
+		}
+		if len(t.parts) > 1 || len(t.parts) == 1 && t.parts[0].isVar {
+			f.tmpl = &t
+		}
+		return f, nil
 	case s == "@key":
 		return &field{name: name, isKey: true}, nil
 	}

@@ -169,3 +169,51 @@ func TestFetchErrors(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// Basic credentials: the user from the config and the password from the
+// environment reach the API, a refusal names the user and the variable but
+// never the password (not even echoed back by the server), and they do not
+// follow a redirect to another host.
+func TestBasicAuth(t *testing.T) {
+	env := map[string]string{"EJ_PASSWORD": "pw-0123456789"}
+	var elsewhere http.Header
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere = r.Header.Clone()
+		w.Write([]byte(okBody))
+	}))
+	defer other.Close()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, pw, ok := r.BasicAuth()
+		if !ok || user != "admin@a.example.test" || pw != "pw-0123456789" {
+			http.Error(w, "no such user or password: "+user+":"+pw, http.StatusUnauthorized)
+			return
+		}
+		if r.URL.Path == "/moved" {
+			http.Redirect(w, r, other.URL+"/stats", http.StatusFound)
+			return
+		}
+		w.Write([]byte(okBody))
+	}))
+	defer api.Close()
+	opts := Options{Getenv: func(k string) string { return env[k] }}
+	cfg := Config{URL: api.URL + "/stats", Records: "data", Network: "id", Metric: "=messages", Value: "n",
+		BasicAuth: BasicAuth{Username: "admin@a.example.test", PasswordEnv: "EJ_PASSWORD"}}
+	if b, err := collect(t, cfg, opts); err != nil || len(b.Samples) != 1 {
+		t.Fatalf("err %v, batch %+v", err, b)
+	}
+	moved := cfg
+	moved.URL = api.URL + "/moved"
+	if b, err := collect(t, moved, opts); err != nil || len(b.Samples) != 1 || elsewhere.Get("Authorization") != "" {
+		t.Fatalf("redirect: err %v, batch %+v, the other host got %v", err, b, elsewhere)
+	}
+	env["EJ_PASSWORD"] = "pw-wrong-000"
+	_, err := collect(t, cfg, opts)
+	want := `the server answered 401 Unauthorized: "no such user or password: admin@a.example.test:(redacted)" (sent: Basic authentication as "admin@a.example.test" with the password in EJ_PASSWORD)`
+	if err == nil || !strings.HasSuffix(err.Error(), want) || !IsRefused(err) {
+		t.Fatalf("err = %v\nwant it to end %s", err, want)
+	}
+	env["EJ_PASSWORD"] = ""
+	if _, err := New("b", cfg, opts); err == nil || !strings.Contains(err.Error(), "basic_auth.password_env: EJ_PASSWORD is not set; it should hold the password of admin@a.example.test") {
+		t.Fatalf("New without the password: %v", err)
+	}
+}

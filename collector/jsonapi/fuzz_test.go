@@ -41,7 +41,7 @@ func FuzzMapJSON(f *testing.F) {
 		if err != nil {
 			return
 		}
-		b, st, err := src.mapDocument(doc, fetchedAt)
+		b, st, err := src.mapDocument(doc, fetchedAt, src.m, src.where)
 		if err != nil {
 			if b.Rows() > 0 {
 				t.Fatalf("error %v with rows", err)

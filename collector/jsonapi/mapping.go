@@ -16,20 +16,27 @@ type mapStats struct {
 	primed  int // records that only set a first running total
 }
 
-// mapDocument maps every record of a decoded response onto rows. A record
-// with any bad field yields one Problem per bad field and no row; the
-// records path not resolving at all is an error.
-func (s *Source) mapDocument(doc any, fetchedAt time.Time) (collector.Batch, mapStats, error) {
+func (st *mapStats) add(o mapStats) {
+	st.records += o.records
+	st.bad += o.bad
+	st.primed += o.primed
+}
+
+// mapDocument maps every record of a decoded response onto rows with m
+// (the mappings, filled in for the response's item), naming where in
+// problems. A record with any bad field yields one Problem per bad field
+// and no row; the records path not resolving at all is an error.
+func (s *Source) mapDocument(doc any, fetchedAt time.Time, m *mappings, where string) (collector.Batch, mapStats, error) {
 	var b collector.Batch
 	var st mapStats
-	recs, misses, err := s.m.records.records(doc)
+	recs, misses, err := m.records.records(doc)
 	if err != nil {
 		return b, st, err
 	}
 	for _, ms := range misses {
 		b.Problems = append(b.Problems, collector.Problem{
-			Where:   s.where + ": " + ms.at,
-			Message: fmt.Sprintf("records path %s: %s", s.m.records.text, ms.why),
+			Where:   where + ": " + ms.at,
+			Message: fmt.Sprintf("records path %s: %s", m.records.text, ms.why),
 		})
 	}
 	st.records = len(recs)
@@ -37,9 +44,9 @@ func (s *Source) mapDocument(doc any, fetchedAt time.Time) (collector.Batch, map
 		var errs []error
 		var primed bool
 		if s.cfg.kind() == KindBridges {
-			errs, primed = s.mapBridge(doc, rec, fetchedAt, &b)
+			errs, primed = s.mapBridge(m, doc, rec, fetchedAt, &b)
 		} else {
-			errs, primed = s.mapUsage(doc, rec, fetchedAt, &b)
+			errs, primed = s.mapUsage(m, doc, rec, fetchedAt, &b)
 		}
 		if primed {
 			st.primed++
@@ -48,7 +55,7 @@ func (s *Source) mapDocument(doc any, fetchedAt time.Time) (collector.Batch, map
 			continue
 		}
 		st.bad++
-		where := s.where + ": record " + strconv.Itoa(i) + " at " + rec.at
+		where := where + ": record " + strconv.Itoa(i) + " at " + rec.at
 		for _, err := range errs {
 			b.Problems = append(b.Problems, collector.Problem{Where: where, Message: err.Error()})
 		}
@@ -65,11 +72,11 @@ func (e *errs) add(err error) {
 	}
 }
 
-func (s *Source) ts(doc any, rec record, fetchedAt time.Time, e *errs) time.Time {
-	if s.m.ts == nil {
+func (s *Source) ts(m *mappings, doc any, rec record, fetchedAt time.Time, e *errs) time.Time {
+	if m.ts == nil {
 		return fetchedAt
 	}
-	t, err := s.m.ts.time(doc, rec, s.cfg.TSFormat)
+	t, err := m.ts.time(doc, rec, s.cfg.TSFormat)
 	e.add(err)
 	return t
 }
@@ -94,10 +101,9 @@ func optional(f *field, doc any, rec record, e *errs) string {
 	return t
 }
 
-func (s *Source) mapUsage(doc any, rec record, fetchedAt time.Time, b *collector.Batch) ([]error, bool) {
+func (s *Source) mapUsage(m *mappings, doc any, rec record, fetchedAt time.Time, b *collector.Batch) ([]error, bool) {
 	var e errs
-	m := s.m
-	smp := imscope.Sample{TS: s.ts(doc, rec, fetchedAt, &e), Source: s.label, Segment: optional(m.segment, doc, rec, &e)}
+	smp := imscope.Sample{TS: s.ts(m, doc, rec, fetchedAt, &e), Source: s.label, Segment: optional(m.segment, doc, rec, &e)}
 	var err error
 	smp.Network, err = m.network.text(doc, rec)
 	e.add(err)
@@ -127,10 +133,9 @@ func (s *Source) mapUsage(doc any, rec record, fetchedAt time.Time, b *collector
 	return nil, false
 }
 
-func (s *Source) mapBridge(doc any, rec record, fetchedAt time.Time, b *collector.Batch) ([]error, bool) {
+func (s *Source) mapBridge(m *mappings, doc any, rec record, fetchedAt time.Time, b *collector.Batch) ([]error, bool) {
 	var e errs
-	m := s.m
-	bs := imscope.BridgeSample{TS: s.ts(doc, rec, fetchedAt, &e), Source: s.label}
+	bs := imscope.BridgeSample{TS: s.ts(m, doc, rec, fetchedAt, &e), Source: s.label}
 	var err error
 	bs.Bridge, err = m.bridge.text(doc, rec)
 	e.add(err)

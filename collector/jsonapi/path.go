@@ -322,8 +322,11 @@ func members(obj map[string]any) string {
 }
 
 // quote is strconv.Quote of at most the first 64 bytes of s.
-func quote(s string) string {
-	const max = 64
+func quote(s string) string { return quoteN(s, 64) }
+
+// quoteN is strconv.Quote of at most the first max bytes of s, cut at a
+// character boundary.
+func quoteN(s string, max int) string {
 	if len(s) <= max {
 		return strconv.Quote(s)
 	}

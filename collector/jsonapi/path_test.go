@@ -122,7 +122,7 @@ func TestTimeFormats(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.format+" "+tc.value, func(t *testing.T) {
-			f, _ := parseField("ts", "t")
+			f, _ := parseField("ts", "t", nil)
 			d := doc(t, `{"t":`+tc.value+`}`)
 			got, err := f.time(d, record{value: d}, tc.format)
 			if tc.err != "" {
@@ -145,7 +145,7 @@ func TestCounts(t *testing.T) {
 		{`"x"`, `"x" is not a whole number`}, {`null`, "null"}, {`{}`, "an object is not a whole number"},
 	}
 	for _, tc := range cases {
-		f, _ := parseField("messages", "m")
+		f, _ := parseField("messages", "m", nil)
 		d := doc(t, `{"m":`+tc.value+`}`)
 		n, err := f.count(d, record{value: d})
 		got := fmt.Sprint(n)

@@ -32,6 +32,7 @@ type Options struct {
 type Source struct {
 	name   string
 	cfg    Config
+	p      *plan
 	m      *mappings
 	where  string // the URL without credentials or query, as messages show it
 	label  string
@@ -48,11 +49,11 @@ var _ collector.Source = (*Source)(nil)
 // New checks the configuration and that its secrets are set, and returns
 // the source.
 func New(name string, cfg Config, opts Options) (*Source, error) {
-	m, err := cfg.parse()
+	p, err := cfg.parse()
 	if err != nil {
 		return nil, fmt.Errorf("json source %s: %w", name, err)
 	}
-	s := &Source{name: name, cfg: cfg, m: m, where: displayURL(cfg.URL), label: cfg.Source,
+	s := &Source{name: name, cfg: cfg, p: p, m: p.m, where: displayTemplate(cfg.URL), label: cfg.Source,
 		log: opts.Logger, getenv: opts.Getenv, now: opts.Now}
 	if s.label == "" {
 		s.label = name
@@ -75,20 +76,66 @@ func New(name string, cfg Config, opts Options) (*Source, error) {
 	return s, nil
 }
 
-// Collect fetches the API once and emits its records as one batch.
+// Collect fetches the API once — once per item with Each — and emits the
+// records as one batch.
 func (s *Source) Collect(ctx context.Context, emit collector.Emit) error {
-	start := time.Now()
-	doc, fetchedAt, err := s.fetch(ctx)
+	if s.p.each == nil {
+		return s.collect(ctx, emit, []string{""})
+	}
+	values, missing, err := s.items(ctx)
 	if err != nil {
-		s.log.Error("json fetch failed", "source", s.name, "url", s.where, "err", err)
+		s.log.Error("json list failed", "source", s.name, "url", s.where, "err", err)
 		return err
 	}
-	b, st, err := s.mapDocument(doc, fetchedAt)
-	if err != nil {
-		s.usage.discard()
-		s.bridge.discard()
-		s.log.Error("json response not as configured", "source", s.name, "url", s.where, "err", err)
-		return fmt.Errorf("%s: %w", s.where, err)
+	err = s.collect(ctx, emit, values)
+	if missing != nil {
+		s.log.Error("json items missing", "source", s.name, "url", s.where, "err", missing)
+		return joinErrors(missing, err)
+	}
+	return err
+}
+
+// CollectItems makes one request per value of Each's variable, whatever
+// Each lists, and emits the records of all as one batch. It is for sources
+// built on this one that choose the items themselves.
+func (s *Source) CollectItems(ctx context.Context, emit collector.Emit, values []string) error {
+	if s.p.each == nil {
+		return fmt.Errorf("json source %s: no each: it makes one request, not one per item", s.name)
+	}
+	return s.collect(ctx, emit, values)
+}
+
+// collect makes the requests of values ("" alone: the one request without
+// Each) and emits what they yield as one batch. An item whose request
+// fails does not stop the others, except when the credentials are refused
+// (every item would be); the run's error then names each failed item, and
+// the good items' rows still land.
+func (s *Source) collect(ctx context.Context, emit collector.Emit, values []string) error {
+	start := time.Now()
+	var b collector.Batch
+	var st mapStats
+	var errs []error
+	for _, v := range values {
+		c, m := s.call(v)
+		doc, fetchedAt, err := s.fetch(ctx, c)
+		if err != nil {
+			s.log.Error("json fetch failed", "source", s.name, "url", c.where, "err", err)
+			errs = append(errs, err)
+			if IsRefused(err) || ctx.Err() != nil {
+				break
+			}
+			continue
+		}
+		ib, ist, err := s.mapDocument(doc, fetchedAt, m, c.where)
+		if err != nil {
+			s.log.Error("json response not as configured", "source", s.name, "url", c.where, "err", err)
+			errs = append(errs, fmt.Errorf("%s: %w", c.where, err))
+			continue
+		}
+		b.Samples = append(b.Samples, ib.Samples...)
+		b.Bridges = append(b.Bridges, ib.Bridges...)
+		b.Problems = append(b.Problems, ib.Problems...)
+		st.add(ist)
 	}
 	if b.Rows()+len(b.Problems) > 0 {
 		if err := emit(ctx, b); err != nil {
@@ -101,14 +148,30 @@ func (s *Source) Collect(ctx context.Context, emit collector.Emit) error {
 	}
 	s.usage.commit()
 	s.bridge.commit()
+	if len(errs) > 0 && len(errs) == len(values) {
+		return joinErrors(errs...) // every request failed, and each was logged
+	}
 	attrs := []any{"source", s.name, "url", s.where, "records", st.records, "rows", b.Rows(), "problems", len(b.Problems), "seconds", time.Since(start).Seconds()}
+	if s.p.each != nil {
+		attrs = append(attrs, "items", len(values), "failed", len(errs))
+	}
 	if st.primed > 0 {
 		attrs = append(attrs, "first_totals", st.primed)
 	}
-	if len(b.Problems) > 0 {
+	if len(b.Problems) > 0 || len(errs) > 0 {
 		s.log.Warn("json fetch skipped bad records", attrs...)
 	} else {
 		s.log.Info("json fetch done", attrs...)
 	}
-	return nil
+	return joinErrors(errs...)
+}
+
+// call fills the request and the fixed values in for item v, and says
+// where in messages ("" is the one request without Each).
+func (s *Source) call(v string) (call, *mappings) {
+	if s.p.each == nil {
+		return s.p.req.fill(nil, ""), s.m
+	}
+	vars := map[string]string{s.p.each.name: v}
+	return s.p.req.fill(vars, itemTag(s.p.each.name, v)), s.m.forItem(vars)
 }
