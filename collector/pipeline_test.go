@@ -452,3 +452,104 @@ func TestWriterRefreshesPanel(t *testing.T) {
 	}
 	fresh("after the replay", q2, 20)
 }
+
+// gated is the real engine with the inserts into usage_samples' staging
+// table held at a gate: each announces itself on entered, then waits for a
+// value on open.
+type gated struct {
+	queries.Engine
+	entered, open chan struct{}
+}
+
+func (g *gated) Insert(ctx context.Context, table string, cols ...string) (queries.Batch, error) {
+	if stagedFor(table) == "usage_samples" && strings.HasPrefix(table, "imscope_stage_") {
+		g.entered <- struct{}{}
+		<-g.open
+	}
+	return g.Engine.Insert(ctx, table, cols...)
+}
+
+// stepping is a Source that emits its batches one at a time, saying on
+// returned when each emit has returned.
+type stepping struct {
+	batches  []collector.Batch
+	returned chan int
+}
+
+func (s *stepping) Collect(ctx context.Context, emit collector.Emit) error {
+	for i, b := range s.batches {
+		if err := emit(ctx, b); err != nil {
+			return err
+		}
+		s.returned <- i
+	}
+	return nil
+}
+
+// TestRunnerStoresWhileReading: a run stores a full batch in the
+// background while its source reads on, but never lets the source get more
+// than one batch ahead of the store — and every row lands once, in order.
+func TestRunnerStoresWhileReading(t *testing.T) {
+	real := openEngine(t, "runner_overlap")
+	e := &gated{Engine: real, entered: make(chan struct{}), open: make(chan struct{})}
+	r := collector.NewRunner(real, collector.NewWriter(e, collector.WriterOptions{FlushRows: 10}), nil, nil)
+	src := &stepping{returned: make(chan int, 10)}
+	for i := range 3 {
+		src.batches = append(src.batches, collector.Batch{Samples: batch(i*10, 10).Samples})
+	}
+	runs := make(chan collector.Run, 1)
+	go func() {
+		runs <- r.Run(context.Background(), collector.Collector{Name: "overlap", Kind: "csv", Source: src})
+	}()
+
+	<-e.entered // the first batch is being stored...
+	if got := <-src.returned; got != 0 {
+		t.Fatalf("emit %d returned first", got)
+	}
+	// ...while the source reads the second, whose emit then waits for the
+	// store: the source is at most one batch ahead.
+	select {
+	case got := <-src.returned:
+		t.Fatalf("emit %d returned while the batch before it was still being stored", got)
+	case <-time.After(200 * time.Millisecond):
+	}
+	e.open <- struct{}{} // the first store goes on
+	<-e.entered          // the second batch is being stored
+	if got := <-src.returned; got != 1 {
+		t.Fatalf("emit %d returned, want 1", got)
+	}
+	e.open <- struct{}{}
+	<-e.entered
+	e.open <- struct{}{}
+	run := <-runs
+	if run.Status != "ok" || run.Rows != 30 || run.Stored != 30 || run.Outcome.New != 30 {
+		t.Fatalf("run %+v: want ok, 30 rows read and stored", run)
+	}
+	if n := count(t, real, "SELECT count() FROM usage_samples"); n != 30 {
+		t.Fatalf("%d samples, want 30", n)
+	}
+}
+
+// TestRunnerStoreErrorEndsRun: a batch ClickHouse refuses (not an outage:
+// nothing to spool) ends the run with its error; the source is stopped at
+// its next batch, and nothing after the refused batch is stored.
+func TestRunnerStoreErrorEndsRun(t *testing.T) {
+	real := openEngine(t, "runner_store_error")
+	e := &refusing{Engine: real, table: "usage_samples"}
+	e.on.Store(true)
+	r := collector.NewRunner(real, collector.NewWriter(e, collector.WriterOptions{FlushRows: 10}), nil, nil)
+	src := &source{}
+	for i := range 5 {
+		src.batches = append(src.batches, collector.Batch{Samples: batch(i*10, 10).Samples})
+	}
+	run := r.Run(context.Background(), collector.Collector{Name: "refused", Kind: "csv", Source: src})
+	if run.Status != "error" || !strings.Contains(run.Error, "TYPE_MISMATCH") {
+		t.Fatalf("run %+v: want the store's error", run)
+	}
+	if run.Rows > 20 {
+		t.Fatalf("the source read %d rows: it should stop at the batch after the refused one", run.Rows)
+	}
+	if n := count(t, real, "SELECT count() FROM usage_samples"); n != 0 {
+		t.Fatalf("%d samples stored, want none", n)
+	}
+}

@@ -85,6 +85,7 @@ func NewRunner(e queries.Engine, w *Writer, log *slog.Logger, m *Metrics) *Runne
 
 // Run collects once. A collector that hangs is stopped by its timeout; bad
 // input makes the run "partial" and is listed, while good rows still land.
+// Rows are stored FlushRows at a time while the source reads on (storing).
 func (r *Runner) Run(ctx context.Context, c Collector) Run {
 	r.mu.Lock()
 	one, ok := r.running[c.Name]
@@ -104,11 +105,9 @@ func (r *Runner) Run(ctx context.Context, c Collector) Run {
 	defer cancel()
 	var pending runBuffer
 	unknown := runUnknown{catalog: r.writer.catalog} // warns once per unknown network id
-	store := func(ctx context.Context) error {
-		o, err := r.writer.Store(ctx, pending.take())
-		run.count(o)
-		return err
-	}
+	// Batches are stored with the parent context, so rows collected before
+	// a timeout are kept.
+	store := storing{w: r.writer, ctx: ctx}
 	emit := func(ctx context.Context, b Batch) error {
 		run.report(b.Problems)
 		run.report(unknown.warnings(b))
@@ -117,14 +116,17 @@ func (r *Runner) Run(ctx context.Context, c Collector) Run {
 		if pending.b.Rows() < r.writer.flushRows {
 			return nil
 		}
-		return store(ctx)
+		return store.hand(pending.take(), &run)
 	}
 	err := c.Source.Collect(cctx, emit)
 	if cctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
 		err = fmt.Errorf("timed out after %s: %w", c.Timeout, err)
 	}
-	// Store with the parent context, so rows collected before a timeout are kept.
-	if serr := store(ctx); serr != nil && err == nil {
+	serr := store.hand(pending.take(), &run)
+	if serr == nil {
+		serr = store.wait(&run)
+	}
+	if serr != nil && err == nil {
 		err = serr
 	}
 	if ferr := r.writer.Flush(ctx); ferr != nil && err == nil {

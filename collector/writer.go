@@ -19,7 +19,8 @@ import (
 // the spool when it does not, replaying the spool in order once it answers
 // again. A run buffers its rows (Runner) and hands them over FlushRows at a
 // time, so small scrapes do not become tiny inserts and a big import streams
-// in bounded memory.
+// in bounded memory: each batch is stored while the run's source reads the
+// next, one batch at a time, in the order read.
 type Writer struct {
 	engine    queries.Engine
 	store     *queries.Store

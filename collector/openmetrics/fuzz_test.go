@@ -1,10 +1,13 @@
 package openmetrics
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/imscope/imscope/collector/openmetrics/exposition"
 )
 
 // FuzzMapExposition feeds arbitrary bytes, as each content type, through
@@ -33,21 +36,15 @@ func FuzzMapExposition(f *testing.F) {
 		}
 		rules = append(rules, cr...)
 	}
-	contentTypes := []string{textCT, omCT}
+	formats := []exposition.Format{exposition.Text, exposition.OpenMetrics}
 	f.Fuzz(func(t *testing.T, body []byte, format uint8) {
 		m := newMapper("fuzz", "http://fuzz/metrics", rules)
-		ct := contentTypes[int(format)%len(contentTypes)]
-		if ct == omCT && len(body) > 256 {
-			// expfmt's OpenMetrics parser takes milliseconds per line;
-			// long inputs would only slow the fuzzer down.
-			return
-		}
-		fams, err := parseBody(body, ct)
-		if err != nil {
-			return
-		}
+		p := exposition.NewParser()
 		for i := range 3 {
-			b := m.mapScrape(fams, t0.Add(time.Duration(i)*time.Minute))
+			b, err := m.mapBody(p, bytes.NewReader(body), formats[int(format)%len(formats)], t0.Add(time.Duration(i)*time.Minute))
+			if err != nil {
+				return
+			}
 			for _, s := range b.Samples {
 				if !finite(s.Value) {
 					t.Fatalf("row with value %v", s.Value)

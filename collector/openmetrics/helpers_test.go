@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	dto "github.com/prometheus/client_model/go"
-
 	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/collector"
 )
@@ -130,17 +128,4 @@ func golden(t *testing.T, name string, got any) {
 	if string(want) != string(data) {
 		t.Errorf("%s differs from the output (go test -update rewrites it); got:\n%s", path, data)
 	}
-}
-
-// dtoLabel builds label pairs for direct calls.
-type dtoLabel struct{ name, value string }
-
-type dtoLabels []*dtoLabel
-
-func (ls dtoLabels) pairs() []*dto.LabelPair {
-	var out []*dto.LabelPair
-	for _, l := range ls {
-		out = append(out, &dto.LabelPair{Name: &l.name, Value: &l.value})
-	}
-	return out
 }

@@ -1,7 +1,14 @@
 package openmetrics
 
 import (
+	"context"
 	"testing"
+	"time"
+
+	"github.com/imscope/imscope/collector"
+	"github.com/imscope/imscope/collector/openmetrics/exposition"
+	"github.com/imscope/imscope/queries"
+	"github.com/imscope/imscope/queries/embedded"
 )
 
 // TestProsodyLive scrapes a real Prosody through the Source with the prosody
@@ -61,4 +68,97 @@ func TestProsodyLive(t *testing.T) {
 	if failures != 1 {
 		t.Errorf("xmpp-s2s failures into a.example.test = %d, want 1; bridges %+v", failures, second.Bridges)
 	}
+}
+
+// liveRuns is how many scheduled runs BenchmarkProsodyLive times per
+// iteration; medians are reported.
+const liveRuns = 21
+
+// BenchmarkProsodyLive is a scheduled scrape of a real Prosody (started as
+// TestProsodyLive starts it, with a client logged in), run as `imscope
+// serve` runs it: collector.Runner, the prosody preset, a Writer into a
+// migrated database on the embedded engine. It reports the median run time
+// (run_ms: what serve's "collector run" log line says, from the scrape to the
+// rows stored), and of its parts the scrape alone (scrape_ms: HTTP, parse,
+// map) — beside, in the same run, expfmt's OpenMetrics parser alone on the
+// same body (expfmt_parse_ms, what a scrape spent parsing before) and the
+// engine's own insert of the rows a run stores (engine_insert_ms). Goal:
+// run_ms ≤ 20. Skipped when Prosody is not installed.
+//
+//	scripts/bench-median.sh 3 go test ./collector/openmetrics -run '^$' -bench ProsodyLive -benchtime 1x
+func BenchmarkProsodyLive(b *testing.B) {
+	ctx := context.Background()
+	p := startProsody(b)
+	p.login(b)
+	const db = "bench_prosody_live"
+	e, err := embedded.Open(ctx, embedded.Options{DataDir: benchDataDir, Database: db})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		_ = e.Exec(ctx, "DROP DATABASE IF EXISTS "+queries.QuoteIdentifier(db))
+		e.Close()
+	}()
+	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
+		b.Fatal(err)
+	}
+	s, err := New("prosody", Config{URL: p.metricsURL, Preset: "prosody"}, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := &lastBatch{Source: s}
+	r := collector.NewRunner(e, collector.NewWriter(e, collector.WriterOptions{}), nil, nil)
+	c := collector.Collector{Name: "prosody", Kind: "openmetrics", Target: p.metricsURL, Schedule: "@every 1m", Source: src}
+	r.Run(ctx, c) // the first run primes the counters
+
+	var runs, scrapes, oldParse, engineInsert []time.Duration
+	shift := time.Duration(0)
+	for b.Loop() {
+		for range liveRuns {
+			run := r.Run(ctx, c)
+			if run.Status != "ok" {
+				b.Fatalf("run %s: %s", run.Status, run.Error)
+			}
+			runs = append(runs, run.Duration)
+
+			start := time.Now()
+			if err := s.Collect(ctx, func(context.Context, collector.Batch) error { return nil }); err != nil {
+				b.Fatal(err)
+			}
+			scrapes = append(scrapes, time.Since(start))
+
+			ct, body := p.scrapeRaw(b)
+			if format, _ := formatOf(ct); format != exposition.OpenMetrics {
+				b.Fatalf("Prosody answered %s, not OpenMetrics", ct)
+			}
+			start = time.Now()
+			if _, err := expfmtSamples(body, exposition.OpenMetrics); err != nil {
+				b.Fatal(err)
+			}
+			oldParse = append(oldParse, time.Since(start))
+
+			shift += 24 * time.Hour
+			start = time.Now()
+			engineInsertRows(b, e, src.last, shift)
+			engineInsert = append(engineInsert, time.Since(start))
+		}
+	}
+	b.ReportMetric(float64(median(runs).Microseconds())/1000, "run_ms")
+	b.ReportMetric(float64(median(scrapes).Microseconds())/1000, "scrape_ms")
+	b.ReportMetric(float64(median(oldParse).Microseconds())/1000, "expfmt_parse_ms")
+	b.ReportMetric(float64(median(engineInsert).Microseconds())/1000, "engine_insert_ms")
+	b.ReportMetric(float64(src.last.Rows()), "rows/run")
+}
+
+// lastBatch is a Source that keeps the last batch it emitted.
+type lastBatch struct {
+	collector.Source
+	last collector.Batch
+}
+
+func (l *lastBatch) Collect(ctx context.Context, emit collector.Emit) error {
+	return l.Source.Collect(ctx, func(ctx context.Context, b collector.Batch) error {
+		l.last = b
+		return emit(ctx, b)
+	})
 }

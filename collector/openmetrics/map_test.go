@@ -7,6 +7,7 @@ import (
 
 	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/collector"
+	"github.com/imscope/imscope/collector/openmetrics/exposition"
 )
 
 const textCT = "text/plain; version=0.0.4; charset=utf-8"
@@ -220,7 +221,7 @@ func TestLabelEscapes(t *testing.T) {
 	if len(b.Problems) != 1 || !strings.Contains(b.Problems[0].Where, `im.online.ü{net.名="x",net="qq"}`) || strings.Contains(b.Problems[0].Error(), "\n") {
 		t.Errorf("problem should name the UTF-8 series on one line: %q", problems(b))
 	}
-	esc := seriesString("m", dtoLabels{{"a", "x\"y\\z\nw"}}.pairs())
+	esc := seriesString("m", []exposition.Label{{Name: "a", Value: "x\"y\\z\nw"}})
 	if esc != `m{a="x\"y\\z\nw"}` {
 		t.Errorf("seriesString escapes as %s", esc)
 	}

@@ -1,14 +1,15 @@
 package openmetrics
 
 import (
+	"errors"
 	"fmt"
-	"math"
+	"io"
 	"slices"
+	"strings"
 	"time"
 
-	dto "github.com/prometheus/client_model/go"
-
 	"github.com/imscope/imscope/collector"
+	"github.com/imscope/imscope/collector/openmetrics/exposition"
 )
 
 // staleScrapes is how many scrapes a series may be missing before its state
@@ -20,74 +21,207 @@ const staleScrapes = 10
 // that invent new names on every scrape.
 const maxCachedFamilies = 1 << 16
 
-// mapper applies rules to parsed families and keeps the counter state
-// between scrapes. It is not safe for concurrent use; Source serialises it.
+// maxRefs bounds the cache of series by their text, against a target that
+// writes its series differently on every scrape.
+const maxRefs = 1 << 21
+
+// mapper applies rules to a scrape's samples as the parser hands them over,
+// and keeps the counter state between scrapes. While the body streams in it
+// only notes each series' values (an occurrence); the rows are made when
+// the body is complete, because a counter's created timestamp may come
+// after it (Python's text format puts NAME_created after NAME_total), and a
+// body that fails half-way must leave the counter state as it was. It is
+// not safe for concurrent use; Source serialises it.
 type mapper struct {
 	rules  []rule
 	source string // collector name, on every row
 	where  string // the redacted URL, on every Problem
 
-	series map[string]*series
-	scrape uint64  // scrapes mapped so far
-	prev   float64 // Unix seconds of the previous scrape; 0 before the first
+	series map[string]*series // counter state by family name and sorted labels
+	refs   map[string]*ref    // what is known of a series, by its text as written
+	scrape uint64             // scrapes mapped so far
+	prev   float64            // Unix seconds of the previous scrape; 0 before the first
 
 	familyRules map[string][]int // cache: family name → indexes of matching rules
-	created     map[string]map[string]float64
-	out         rows
-	problems    []collector.Problem
-	warned      map[string]bool // family-level problems already reported this scrape
+
+	// The scrape streaming in.
+	occ      []occurrence
+	n        int                // occurrences in use
+	bySeries []int32            // the parser's series → its occurrence; -1: none
+	created  map[string]float64 // NAME_created values, by the created series' key
+
+	out      rows
+	problems []collector.Problem
+	warned   map[string]bool // family-level problems already reported this scrape
 
 	// scratch, reused across series
 	key   []byte
 	order []int
-	apply []int
 	cur   histState
 	delta histDelta
+}
+
+// famInfo is what the mapper keeps on an exposition.Family (its Data).
+type famInfo struct {
+	name    string // the family name and type it was worked out for
+	typ     exposition.Type
+	rules   []int
+	created bool // a NAME_created family that a family with rules reads
+}
+
+// ref is what the mapper knows of a series from the text of its first
+// line, worked out the first time it meets that text: decoding the labels,
+// matching the rules and finding the counter state cost allocations that a
+// series seen before must not cost again.
+type ref struct {
+	fam    string // family name and type it was made under
+	typ    exposition.Type
+	labels []exposition.Label
+	key    string // family name and sorted labels: the series' identity
+
+	apply    []int  // rules that map the series
+	kind     string // how they read it
+	problems []ruleProblem
+	st       *series // counter state; nil when no rule applies
+
+	createdKey string // key of the NAME_created series with its labels
+	seen       uint64 // the last scrape that used it
+}
+
+// ruleProblem is a rule that fits a series but cannot map it.
+type ruleProblem struct {
+	rule int
+	msg  string
+}
+
+// occurrence is a series in the scrape streaming in: what expfmt made a
+// Metric of, with its values.
+type occurrence struct {
+	ref        *ref
+	value      float64 // counter, gauge or untyped value
+	created    float64 // OpenMetrics _created, Unix seconds
+	hasCreated bool
+	ts         int64 // the sample's own timestamp, in ms
+	hasTS      bool
+	count, sum float64   // histograms and summaries
+	bounds     []float64 // histogram buckets, in the order written
+	counts     []float64
 }
 
 func newMapper(source, where string, rules []rule) *mapper {
 	return &mapper{
 		rules: rules, source: source, where: where,
 		series:      map[string]*series{},
+		refs:        map[string]*ref{},
 		familyRules: map[string][]int{},
-		created:     map[string]map[string]float64{},
+		created:     map[string]float64{},
 		warned:      map[string]bool{},
 	}
 }
 
-// mapScrape turns one scrape's families, taken at now, into a batch.
-func (m *mapper) mapScrape(fams map[string]*dto.MetricFamily, now time.Time) collector.Batch {
-	m.scrape++
-	m.out.reset(m.source)
-	m.problems = nil
+// mapBody parses a body with p, in format f, and maps it as a scrape taken
+// at now. A body that does not parse changes no state.
+func (m *mapper) mapBody(p *exposition.Parser, r io.Reader, f exposition.Format, now time.Time) (collector.Batch, error) {
+	p.Reset(r, f)
+	m.begin()
+	for {
+		s, err := p.Next()
+		if errors.Is(err, io.EOF) {
+			return m.finish(now), nil
+		}
+		if err != nil {
+			return collector.Batch{}, err
+		}
+		m.sample(s)
+	}
+}
+
+// begin starts a scrape.
+func (m *mapper) begin() {
+	m.n = 0
 	clear(m.created)
-	clear(m.warned)
-	for name, mf := range fams {
-		m.family(name, mf, fams, now)
+}
+
+// sample notes one sample line. It allocates only for a series whose text
+// it has not met before.
+func (m *mapper) sample(s *exposition.Sample) {
+	fi := m.info(s.Family)
+	if len(fi.rules) == 0 && !fi.created {
+		return
 	}
-	for k, s := range m.series {
-		if m.scrape-s.seen > staleScrapes {
-			delete(m.series, k)
+	var o *occurrence
+	if s.New {
+		r := m.ref(s, fi)
+		if fi.created && s.Role == exposition.RoleValue && finite(s.Value) && s.Value > 0 {
+			m.created[r.key] = s.Value
 		}
+		if len(r.apply) == 0 && len(r.problems) == 0 {
+			m.setSeries(s.Series, -1)
+			return
+		}
+		o = m.newOccurrence(r)
+		m.setSeries(s.Series, int32(m.n-1))
+	} else {
+		if s.Series >= len(m.bySeries) || m.bySeries[s.Series] < 0 {
+			return
+		}
+		o = &m.occ[m.bySeries[s.Series]]
 	}
-	m.prev = float64(now.UnixNano()) / 1e9
-	m.out.sorted()
-	slices.SortFunc(m.problems, func(a, b collector.Problem) int {
-		if a.Where != b.Where {
-			if a.Where < b.Where {
-				return -1
-			}
-			return 1
-		}
-		if a.Message < b.Message {
-			return -1
-		}
-		if a.Message > b.Message {
-			return 1
-		}
-		return 0
-	})
-	return collector.Batch{Samples: m.out.samples, Bridges: m.out.bridges, Problems: m.problems}
+	switch {
+	case s.Role == exposition.RoleValue:
+		o.ts, o.hasTS = s.TimestampMs, s.HasTimestamp
+	case s.Role != exposition.RoleCreated && s.HasTimestamp:
+		o.ts, o.hasTS = s.TimestampMs, true
+	}
+	switch s.Role {
+	case exposition.RoleValue:
+		o.value = s.Value
+	case exposition.RoleCreated:
+		o.created, o.hasCreated = s.Created.Float(), true
+	case exposition.RoleCount:
+		o.count = s.Value
+	case exposition.RoleSum:
+		o.sum = s.Value
+	case exposition.RoleBucket:
+		o.bounds = append(o.bounds, s.Bound)
+		o.counts = append(o.counts, s.Value)
+	}
+}
+
+func (m *mapper) newOccurrence(r *ref) *occurrence {
+	if m.n == len(m.occ) {
+		m.occ = append(m.occ, occurrence{})
+	}
+	o := &m.occ[m.n]
+	m.n++
+	*o = occurrence{ref: r, bounds: o.bounds[:0], counts: o.counts[:0]}
+	return o
+}
+
+func (m *mapper) setSeries(id int, occ int32) {
+	for id >= len(m.bySeries) {
+		m.bySeries = append(m.bySeries, -1)
+	}
+	m.bySeries[id] = occ
+}
+
+// info is what the mapper keeps on family f.
+func (m *mapper) info(f *exposition.Family) *famInfo {
+	fi, _ := f.Data.(*famInfo)
+	if fi != nil && fi.name == f.Name && fi.typ == f.Type {
+		return fi
+	}
+	if fi == nil {
+		fi = &famInfo{}
+		f.Data = fi
+	}
+	fi.name, fi.typ = f.Name, f.Type
+	fi.rules = m.rulesFor(f.Name)
+	fi.created = false
+	if base, ok := cutSuffix(f.Name, "_created"); ok && scalarType(f.Type) {
+		fi.created = len(m.rulesFor(base)) > 0 || len(m.rulesFor(base+"_total")) > 0
+	}
+	return fi
 }
 
 func (m *mapper) rulesFor(name string) []int {
@@ -107,7 +241,118 @@ func (m *mapper) rulesFor(name string) []int {
 	return rs
 }
 
-func (m *mapper) problem(name string, labels []*dto.LabelPair, format string, args ...any) {
+// ref returns what is known of the series s starts, working it out if s's
+// text is new (or its family changed type).
+func (m *mapper) ref(s *exposition.Sample, fi *famInfo) *ref {
+	if !s.Unusual {
+		if r := m.refs[string(s.Raw)]; r != nil && r.fam == fi.name && r.typ == fi.typ {
+			if r.st != nil && r.st.dropped {
+				r.st = m.seriesFor(r.key)
+			}
+			r.seen = m.scrape + 1
+			return r
+		}
+	}
+	r := m.newRef(s, fi)
+	if !s.Unusual {
+		if len(m.refs) >= maxRefs {
+			clear(m.refs)
+		}
+		m.refs[string(s.Raw)] = r
+	}
+	return r
+}
+
+// newRef decodes a series' labels and works out which rules map it and how:
+// everything about a series that its values do not change.
+func (m *mapper) newRef(s *exposition.Sample, fi *famInfo) *ref {
+	r := &ref{fam: fi.name, typ: fi.typ, labels: s.Labels(nil), seen: m.scrape + 1}
+	m.key, m.order = appendKey(m.key[:0], fi.name, r.labels, m.order)
+	r.key = string(m.key)
+	for _, ri := range fi.rules {
+		rl := &m.rules[ri]
+		if !rl.fits(r.labels) {
+			continue
+		}
+		k := rl.kindFor(fi.typ)
+		switch {
+		case r.kind == "":
+			r.kind = k
+		case k != r.kind:
+			r.problems = append(r.problems, ruleProblem{ri, fmt.Sprintf("reads the family as %s but an earlier rule reads it as %s; skipped", k, r.kind)})
+			continue
+		}
+		switch {
+		case !rl.usage && k == KindGauge:
+			r.problems = append(r.problems, ruleProblem{ri, "a gauge cannot feed bridge rows (they hold increments); set kind: counter if it only grows"})
+		case rl.usage && k == KindHistogram:
+			r.problems = append(r.problems, ruleProblem{ri, "a histogram cannot feed usage rows; use a bridge rule with field latency"})
+		case !rl.usage && rl.field == FieldLatency && k != KindHistogram:
+			r.problems = append(r.problems, ruleProblem{ri, fmt.Sprintf("latency needs a histogram, and this family is a %s", k)})
+		default:
+			r.apply = append(r.apply, ri)
+		}
+	}
+	if len(r.apply) > 0 {
+		r.st = m.seriesFor(r.key)
+		// Python's text format has a counter's created timestamp in the
+		// family NAME_created (NAME without _total), with the same labels.
+		base := fi.name
+		if fi.typ == exposition.Counter || fi.typ == exposition.Untyped {
+			base, _ = cutSuffix(base, "_total")
+		}
+		m.key, m.order = appendKey(m.key[:0], base+"_created", r.labels, m.order)
+		r.createdKey = string(m.key)
+	}
+	return r
+}
+
+// seriesFor is the counter state of the series with key, made if new.
+func (m *mapper) seriesFor(key string) *series {
+	s := m.series[key]
+	if s == nil {
+		s = &series{}
+		m.series[key] = s
+	}
+	return s
+}
+
+// finish makes the rows of the scrape streamed in since begin, taken at now.
+func (m *mapper) finish(now time.Time) collector.Batch {
+	m.scrape++
+	m.out.reset(m.source)
+	m.problems = nil
+	clear(m.warned)
+	for i := range m.occ[:m.n] {
+		m.metric(&m.occ[i], now)
+	}
+	// Stale state is forgotten when it is met again (metric), so a sweep
+	// only frees memory, and every few scrapes is enough.
+	if m.scrape%staleScrapes == 0 {
+		for k, s := range m.series {
+			if stale(s.seen, m.scrape) {
+				s.dropped = true
+				delete(m.series, k)
+			}
+		}
+		for k, r := range m.refs {
+			if stale(r.seen, m.scrape) {
+				delete(m.refs, k)
+			}
+		}
+	}
+	m.prev = float64(now.UnixNano()) / 1e9
+	m.out.sorted()
+	slices.SortFunc(m.problems, func(a, b collector.Problem) int {
+		if c := strings.Compare(a.Where, b.Where); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Message, b.Message)
+	})
+	return collector.Batch{Samples: m.out.samples, Bridges: m.out.bridges, Problems: m.problems}
+}
+
+func (m *mapper) problem(name string, labels []exposition.Label, format string, args ...any) {
 	m.problems = append(m.problems, collector.Problem{
 		Where:   m.where + ": " + seriesString(name, labels),
 		Message: fmt.Sprintf(format, args...),
@@ -115,7 +360,7 @@ func (m *mapper) problem(name string, labels []*dto.LabelPair, format string, ar
 }
 
 // familyProblem reports a problem of a rule with a whole family once per scrape.
-func (m *mapper) familyProblem(name string, r *rule, format string, args ...any) {
+func (m *mapper) familyProblem(name string, r *rule, msg string) {
 	k := name + "\xff" + r.where
 	if m.warned[k] {
 		return
@@ -123,237 +368,16 @@ func (m *mapper) familyProblem(name string, r *rule, format string, args ...any)
 	m.warned[k] = true
 	m.problems = append(m.problems, collector.Problem{
 		Where:   m.where + ": " + name,
-		Message: r.where + ": " + fmt.Sprintf(format, args...),
+		Message: r.where + ": " + msg,
 	})
 }
 
-func (m *mapper) family(name string, mf *dto.MetricFamily, fams map[string]*dto.MetricFamily, now time.Time) {
-	rs := m.rulesFor(name)
-	if len(rs) == 0 {
-		return
-	}
-	typ := mf.GetType()
-	for _, met := range mf.GetMetric() {
-		if met == nil {
-			continue
-		}
-		m.apply = m.apply[:0]
-		kind := ""
-		for _, ri := range rs {
-			r := &m.rules[ri]
-			if !r.fits(met.GetLabel()) {
-				continue
-			}
-			k := r.kindFor(typ)
-			switch {
-			case kind == "":
-				kind = k
-			case k != kind:
-				m.familyProblem(name, r, "reads the family as %s but an earlier rule reads it as %s; skipped", k, kind)
-				continue
-			}
-			if !r.usage && k == KindGauge {
-				m.familyProblem(name, r, "a gauge cannot feed bridge rows (they hold increments); set kind: counter if it only grows")
-				continue
-			}
-			if r.usage && k == KindHistogram {
-				m.familyProblem(name, r, "a histogram cannot feed usage rows; use a bridge rule with field latency")
-				continue
-			}
-			if !r.usage && r.field == FieldLatency && k != KindHistogram {
-				m.familyProblem(name, r, "latency needs a histogram, and this family is a %s", k)
-				continue
-			}
-			m.apply = append(m.apply, ri)
-		}
-		if len(m.apply) > 0 {
-			m.metric(name, kind, met, fams, now)
-		}
-	}
-}
+// stale reports whether state last used at scrape seen is forgotten at
+// scrape now: it was missing from more than staleScrapes scrapes.
+func stale(seen, now uint64) bool { return seen+staleScrapes+1 < now }
 
-// metric reads one series as kind and feeds it to the rules in m.apply.
-func (m *mapper) metric(name, kind string, met *dto.Metric, fams map[string]*dto.MetricFamily, now time.Time) {
-	labels := met.GetLabel()
-	m.key, m.order = appendKey(m.key[:0], name, labels, m.order)
-	s, seen := m.series[string(m.key)]
-	if !seen {
-		s = &series{}
-		m.series[string(m.key)] = s
-	} else if s.seen == m.scrape {
-		m.problem(name, labels, "duplicate series: only its first sample is used")
-		return
-	}
-	fresh := !seen || s.seen == 0
-	ts := now
-	if met.TimestampMs != nil {
-		ts = time.UnixMilli(met.GetTimestampMs()).UTC()
-	}
-
-	var value float64
-	var ok bool
-	switch kind {
-	case KindGauge, KindCounter:
-		v, isScalar := scalar(met)
-		if !isScalar {
-			m.problem(name, labels, "a %s rule needs a single value, and this series is a histogram or summary", kind)
-			return
-		}
-		if !finite(v) {
-			m.problem(name, labels, "value %s is not a finite number; skipped", formatFloat(v))
-			return
-		}
-		if kind == KindGauge {
-			value, ok = v, true
-			break
-		}
-		if v < 0 {
-			m.problem(name, labels, "counter value %s is negative; skipped", formatFloat(v))
-			return
-		}
-		value, ok = s.counter(v, m.createdOf(name, met, fams), fresh, m.prev)
-	case KindHistogram:
-		if msg := readHistogram(met, &m.cur); msg != "" {
-			m.problem(name, labels, "%s; skipped", msg)
-			return
-		}
-		ok = s.histogram(&m.cur, m.createdOf(name, met, fams), fresh, m.prev, &m.delta)
-	}
-	s.seen = m.scrape
-	if !ok {
-		return
-	}
-	for _, ri := range m.apply {
-		m.feed(&m.rules[ri], name, labels, kind, value, ts)
-	}
-}
-
-// feed adds one series' value (or m.delta, for histograms) to the row rule r makes of it.
-func (m *mapper) feed(r *rule, name string, labels []*dto.LabelPair, kind string, value float64, ts time.Time) {
-	segment := pick(labels, r.segmentLabel, r.segment)
-	if r.usage {
-		network := pick(labels, r.networkLabel, r.network)
-		if network == "" {
-			m.problem(name, labels, "%s: no %s label and no static network; skipped", r.where, r.networkLabel)
-			return
-		}
-		m.out.addUsage(ts, network, r.metric.Name, segment, value)
-		return
-	}
-	bridge := pick(labels, r.bridgeLabel, r.bridge)
-	from := pick(labels, r.fromLabel, r.from)
-	to := pick(labels, r.toLabel, r.to)
-	switch {
-	case bridge == "":
-		m.problem(name, labels, "%s: no %s label and no static bridge; skipped", r.where, r.bridgeLabel)
-		return
-	case from == "":
-		m.problem(name, labels, "%s: no %s label and no static from_network; skipped", r.where, r.fromLabel)
-		return
-	case to == "":
-		m.problem(name, labels, "%s: no %s label and no static to_network; skipped", r.where, r.toLabel)
-		return
-	}
-	b := m.out.bridge(ts, bridge, from, to)
-	if kind == KindHistogram {
-		switch r.field {
-		case FieldLatency:
-			addLatency(b, &m.delta)
-		case FieldMessages:
-			b.Messages += count(m.delta.count)
-		case FieldFailures:
-			b.Failures += count(m.delta.count)
-		case FieldBytes:
-			b.Bytes += count(m.delta.sum)
-		}
-		return
-	}
-	switch r.field {
-	case FieldMessages:
-		b.Messages += count(value)
-	case FieldFailures:
-		b.Failures += count(value)
-	case FieldBytes:
-		b.Bytes += count(value)
-	}
-}
-
-// pick is the value of label, or def when the label is unset or empty.
-func pick(labels []*dto.LabelPair, label, def string) string {
-	if label != "" {
-		if v := labelValue(labels, label); v != "" {
-			return v
-		}
-	}
-	return def
-}
-
-// scalar is the single value of a counter, gauge or untyped series.
-func scalar(met *dto.Metric) (float64, bool) {
-	switch {
-	case met.Counter != nil:
-		return met.Counter.GetValue(), true
-	case met.Gauge != nil:
-		return met.Gauge.GetValue(), true
-	case met.Untyped != nil:
-		return met.Untyped.GetValue(), true
-	}
-	return 0, false
-}
-
-// createdOf is the series' created timestamp in Unix seconds, 0 when
-// unknown: from the protobuf field (OpenMetrics, protobuf expositions), or
-// from the sibling family NAME_created that Prometheus text expositions
-// (Python's client) carry.
-func (m *mapper) createdOf(name string, met *dto.Metric, fams map[string]*dto.MetricFamily) float64 {
-	var ts interface {
-		GetSeconds() int64
-		GetNanos() int32
-	}
-	switch {
-	case met.Counter != nil && met.Counter.CreatedTimestamp != nil:
-		ts = met.Counter.CreatedTimestamp
-	case met.Histogram != nil && met.Histogram.CreatedTimestamp != nil:
-		ts = met.Histogram.CreatedTimestamp
-	case met.Summary != nil && met.Summary.CreatedTimestamp != nil:
-		ts = met.Summary.CreatedTimestamp
-	}
-	if ts != nil {
-		return float64(ts.GetSeconds()) + float64(ts.GetNanos())/1e9
-	}
-	base := name
-	if met.Counter != nil || met.Untyped != nil {
-		if b, ok := cutSuffix(name, "_total"); ok {
-			base = b
-		}
-	}
-	cname := base + "_created"
-	idx, ok := m.created[cname]
-	if !ok {
-		idx = m.createdIndex(fams[cname])
-		m.created[cname] = idx
-	}
-	if idx == nil {
-		return 0
-	}
-	m.key, m.order = appendKey(m.key[:0], "", met.GetLabel(), m.order)
-	return idx[string(m.key)]
-}
-
-// createdIndex indexes a _created family by label set; nil when absent.
-func (m *mapper) createdIndex(mf *dto.MetricFamily) map[string]float64 {
-	if mf == nil {
-		return nil
-	}
-	idx := make(map[string]float64, len(mf.GetMetric()))
-	var key []byte
-	for _, met := range mf.GetMetric() {
-		if v, ok := scalar(met); ok && finite(v) && v > 0 {
-			key, m.order = appendKey(key[:0], "", met.GetLabel(), m.order)
-			idx[string(key)] = v
-		}
-	}
-	return idx
+func scalarType(t exposition.Type) bool {
+	return t == exposition.Counter || t == exposition.Gauge || t == exposition.Untyped
 }
 
 func cutSuffix(s, suffix string) (string, bool) {
@@ -361,77 +385,4 @@ func cutSuffix(s, suffix string) (string, bool) {
 		return s[:len(s)-len(suffix)], true
 	}
 	return s, false
-}
-
-// readHistogram copies a histogram (or a summary's count and sum) into h:
-// cumulative buckets by ascending bound, ending with +Inf. It returns what is
-// wrong with the series, or "".
-func readHistogram(met *dto.Metric, h *histState) string {
-	h.bounds, h.counts = h.bounds[:0], h.counts[:0]
-	switch {
-	case met.Histogram != nil:
-		hg := met.Histogram
-		h.count = hg.GetSampleCountFloat()
-		if h.count == 0 {
-			h.count = float64(hg.GetSampleCount())
-		}
-		h.sum = hg.GetSampleSum()
-		for _, b := range hg.GetBucket() {
-			c := b.GetCumulativeCountFloat()
-			if c == 0 {
-				c = float64(b.GetCumulativeCount())
-			}
-			h.bounds = append(h.bounds, b.GetUpperBound())
-			h.counts = append(h.counts, c)
-		}
-	case met.Summary != nil:
-		h.count, h.sum = float64(met.Summary.GetSampleCount()), met.Summary.GetSampleSum()
-	default:
-		return "a histogram rule needs a histogram or summary, and this series has a single value"
-	}
-	if !finite(h.count) || !finite(h.sum) {
-		return fmt.Sprintf("count %s or sum %s is not a finite number", formatFloat(h.count), formatFloat(h.sum))
-	}
-	if !slices.IsSorted(h.bounds) {
-		sortBuckets(h)
-	}
-	for i, le := range h.bounds {
-		if math.IsNaN(le) {
-			return "bucket bound le=NaN"
-		}
-		if i > 0 && h.bounds[i-1] == le {
-			return fmt.Sprintf("duplicate bucket le=%q", formatFloat(le))
-		}
-		if !finite(h.counts[i]) {
-			return fmt.Sprintf("bucket le=%q count %s is not a finite number", formatFloat(le), formatFloat(h.counts[i]))
-		}
-	}
-	// Expositions may leave out the +Inf bucket; its count is _count.
-	if n := len(h.bounds); n == 0 || !math.IsInf(h.bounds[n-1], 1) {
-		h.bounds = append(h.bounds, math.Inf(1))
-		h.counts = append(h.counts, h.count)
-	}
-	return ""
-}
-
-func sortBuckets(h *histState) {
-	idx := make([]int, len(h.bounds))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int {
-		switch {
-		case h.bounds[a] < h.bounds[b]:
-			return -1
-		case h.bounds[a] > h.bounds[b]:
-			return 1
-		}
-		return 0
-	})
-	bounds := make([]float64, len(idx))
-	counts := make([]float64, len(idx))
-	for i, j := range idx {
-		bounds[i], counts[i] = h.bounds[j], h.counts[j]
-	}
-	h.bounds, h.counts = bounds, counts
 }

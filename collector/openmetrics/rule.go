@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	dto "github.com/prometheus/client_model/go"
-
 	"github.com/imscope/imscope"
+	"github.com/imscope/imscope/collector/openmetrics/exposition"
 )
 
 // rule is a Rule compiled against its Config: globs compiled, the top-level
@@ -92,16 +91,16 @@ func first(a, b string) string {
 // kindFor is how r reads a series of family type t: its own kind, else the
 // family's TYPE; untyped families are read as the catalog metric's kind by
 // usage rules and as counters by bridge rules, whose rows are increments.
-func (r *rule) kindFor(t dto.MetricType) string {
+func (r *rule) kindFor(t exposition.Type) string {
 	if r.kind != "" {
 		return r.kind
 	}
 	switch t {
-	case dto.MetricType_COUNTER:
+	case exposition.Counter:
 		return KindCounter
-	case dto.MetricType_GAUGE:
+	case exposition.Gauge:
 		return KindGauge
-	case dto.MetricType_HISTOGRAM, dto.MetricType_GAUGE_HISTOGRAM, dto.MetricType_SUMMARY:
+	case exposition.Histogram, exposition.GaugeHistogram, exposition.Summary:
 		return KindHistogram
 	}
 	if r.usage {
@@ -111,7 +110,7 @@ func (r *rule) kindFor(t dto.MetricType) string {
 }
 
 // fits reports whether the series' labels pass every filter of r.
-func (r *rule) fits(labels []*dto.LabelPair) bool {
+func (r *rule) fits(labels []exposition.Label) bool {
 	for i := range r.filters {
 		if !r.filters[i].fits(labels) {
 			return false
@@ -140,15 +139,15 @@ func parseFilter(s string) (filter, error) {
 	return filter{label: name, value: compileGlob(value), not: not}, nil
 }
 
-func (f *filter) fits(labels []*dto.LabelPair) bool {
+func (f *filter) fits(labels []exposition.Label) bool {
 	return f.value.match(labelValue(labels, f.label)) != f.not
 }
 
 // labelValue is the value of label name, "" when the series has none.
-func labelValue(labels []*dto.LabelPair, name string) string {
+func labelValue(labels []exposition.Label, name string) string {
 	for _, l := range labels {
-		if l.GetName() == name {
-			return l.GetValue()
+		if l.Name == name {
+			return l.Value
 		}
 	}
 	return ""

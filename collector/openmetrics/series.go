@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	dto "github.com/prometheus/client_model/go"
+	"github.com/imscope/imscope/collector/openmetrics/exposition"
 )
 
 // series is what the Source remembers of one series between scrapes: the
@@ -16,6 +16,7 @@ type series struct {
 	value   float64 // last counter value
 	created float64 // last created timestamp, Unix seconds; 0 when unknown
 	hist    *histState
+	dropped bool // forgotten (stale): references to it must look it up again
 }
 
 // histState is a histogram's last cumulative buckets, by ascending bound.
@@ -127,7 +128,7 @@ func sameBounds(a, b []float64) bool {
 // appendKey appends the identity of a series — its family name and its
 // labels sorted by name — to buf. The separators are bytes that never occur
 // in UTF-8 text, so distinct series never share a key. order is scratch.
-func appendKey(buf []byte, name string, labels []*dto.LabelPair, order []int) ([]byte, []int) {
+func appendKey(buf []byte, name string, labels []exposition.Label, order []int) ([]byte, []int) {
 	buf = append(buf, name...)
 	order = order[:0]
 	for i := range labels {
@@ -135,22 +136,22 @@ func appendKey(buf []byte, name string, labels []*dto.LabelPair, order []int) ([
 	}
 	// Insertion sort: series have a handful of labels, often sorted already.
 	for i := 1; i < len(order); i++ {
-		for j := i; j > 0 && labels[order[j]].GetName() < labels[order[j-1]].GetName(); j-- {
+		for j := i; j > 0 && labels[order[j]].Name < labels[order[j-1]].Name; j-- {
 			order[j], order[j-1] = order[j-1], order[j]
 		}
 	}
 	for _, i := range order {
 		buf = append(buf, 0xff)
-		buf = append(buf, labels[i].GetName()...)
+		buf = append(buf, labels[i].Name...)
 		buf = append(buf, 0xfe)
-		buf = append(buf, labels[i].GetValue()...)
+		buf = append(buf, labels[i].Value...)
 	}
 	return buf, order
 }
 
 // seriesString renders a series as it would appear in an exposition, with
 // quotes, backslashes and newlines in label values escaped, for Problems.
-func seriesString(name string, labels []*dto.LabelPair) string {
+func seriesString(name string, labels []exposition.Label) string {
 	var b strings.Builder
 	b.WriteString(name)
 	if len(labels) == 0 {
@@ -161,9 +162,9 @@ func seriesString(name string, labels []*dto.LabelPair) string {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(l.GetName())
+		b.WriteString(l.Name)
 		b.WriteString(`="`)
-		b.WriteString(labelEscaper.Replace(l.GetValue()))
+		b.WriteString(labelEscaper.Replace(l.Value))
 		b.WriteByte('"')
 	}
 	b.WriteByte('}')

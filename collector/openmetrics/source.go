@@ -1,9 +1,9 @@
 package openmetrics
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/imscope/imscope/collector"
+	"github.com/imscope/imscope/collector/openmetrics/exposition"
 )
 
 // Options are what a Source takes from its surroundings; every field may be
@@ -38,7 +39,7 @@ type Source struct {
 	getenv  func(string) string
 
 	mu     sync.Mutex
-	buf    bytes.Buffer
+	parser *exposition.Parser
 	mapper *mapper
 }
 
@@ -81,6 +82,7 @@ func New(name string, cfg Config, opts Options) (*Source, error) {
 	if s.getenv == nil {
 		s.getenv = os.Getenv
 	}
+	s.parser = exposition.NewParser()
 	s.mapper = newMapper(name, s.where, rules)
 	return s, nil
 }
@@ -89,27 +91,48 @@ func New(name string, cfg Config, opts Options) (*Source, error) {
 func (s *Source) Name() string { return s.name }
 
 // Collect scrapes the endpoint once and emits what it maps to: one batch,
-// or none when the scrape yields neither rows nor problems. A failed scrape
-// (network, status, size, parse) returns an error and leaves the counter
-// state as it was, so the next good scrape covers both intervals.
+// or none when the scrape yields neither rows nor problems. The body is
+// parsed and mapped as it arrives. A failed scrape (network, status, size,
+// parse) returns an error and leaves the counter state as it was, so the
+// next good scrape covers both intervals.
 func (s *Source) Collect(ctx context.Context, emit collector.Emit) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	start, began := s.now(), time.Now()
-	f, err := s.fetch(ctx)
+	resp, err := s.fetch(ctx)
 	if err != nil {
 		return err
 	}
-	fams, err := parseBody(f.body, f.contentType)
+	defer resp.Close()
+	format, err := formatOf(resp.contentType)
 	if err != nil {
 		return fmt.Errorf("cannot parse %s: %w", s.where, err)
 	}
-	b := s.mapper.mapScrape(fams, start)
-	s.log.Debug("scraped", "collector", s.name, "url", s.where, "bytes", len(f.body),
-		"content_type", f.contentType, "families", len(fams), "samples", len(b.Samples),
+	b, err := s.mapBody(resp, format, start)
+	switch {
+	case resp.err != nil:
+		return s.scrapeError(resp.ctx, ctx, resp.err)
+	case err != nil:
+		return fmt.Errorf("cannot parse %s: %w", s.where, err)
+	}
+	s.log.Debug("scraped", "collector", s.name, "url", s.where, "bytes", resp.read,
+		"content_type", resp.contentType, "samples", len(b.Samples),
 		"bridges", len(b.Bridges), "problems", len(b.Problems), "took", time.Since(began))
 	if b.Rows() == 0 && len(b.Problems) == 0 {
 		return nil
 	}
 	return emit(ctx, b)
+}
+
+// mapBody parses and maps the body. A bug must fail one scrape, not take
+// the collector down.
+func (s *Source) mapBody(body io.Reader, format exposition.Format, now time.Time) (b collector.Batch, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			// The parser's state is unknown after a panic: start afresh.
+			s.parser, s.mapper = exposition.NewParser(), newMapper(s.name, s.where, s.mapper.rules)
+			b, err = collector.Batch{}, fmt.Errorf("the exposition parser panicked: %v", p)
+		}
+	}()
+	return s.mapper.mapBody(s.parser, body, format, now)
 }
