@@ -9,11 +9,13 @@ DATA     ?= ./data
 LISTEN   ?= :8080
 # Debian packages the tests use: a ClickHouse server too old to serve (the
 # server engine must refuse it by name), Prosody with its community modules
-# (the openmetrics preset is scraped from a live Prosody), wrk for load
+# (the openmetrics preset is scraped from a live Prosody), ejabberd with the
+# OAuth library it only suggests (the ejabberd collector is tested against a
+# live ejabberd, by token too), wrk for load
 # benchmarks, Chromium for the browser tests and report PDFs, and poppler's
 # pdfinfo/pdftotext to check those PDFs, and Noto CJK so Chinese pages and
 # PDFs render in Chromium.
-TEST_APT := clickhouse-server prosody prosody-modules wrk chromium poppler-utils fonts-noto-cjk
+TEST_APT := clickhouse-server prosody prosody-modules ejabberd erlang-p1-oauth2 wrk chromium poppler-utils fonts-noto-cjk
 
 .PHONY: run test deps build bench fuzz lint clean
 
@@ -42,11 +44,13 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseType -fuzztime $(FUZZTIME) ./queries/rowbinary
 	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./queries/rowbinary
 	$(GO) test -run '^$$' -fuzz FuzzSplitStatements -fuzztime $(FUZZTIME) ./queries
-	$(GO) test -run '^$$' -fuzz FuzzMapExposition -fuzztime $(FUZZTIME) -fuzzminimizetime 1x ./collector/openmetrics
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) -fuzzminimizetime 1x ./collector/openmetrics/exposition
+	$(GO) test -run '^$$' -fuzz FuzzMapExposition -fuzztime $(FUZZTIME) ./collector/openmetrics
 	$(GO) test -run '^$$' -fuzz FuzzReadCSV -fuzztime $(FUZZTIME) ./collector/csvimport
 	$(GO) test -run '^$$' -fuzz FuzzMapJSON -fuzztime $(FUZZTIME) ./collector/jsonapi
 	$(GO) test -run '^$$' -fuzz FuzzDecodeCheckpoints -fuzztime $(FUZZTIME) ./collector/checkpoints
-	$(GO) test -run '^$$' -fuzz FuzzQuery -fuzztime $(FUZZTIME) ./dashboard
+	$(GO) test -run '^$$' -fuzz FuzzQuery -fuzztime $(FUZZTIME) ./dashboard/api
+	$(GO) test -run '^$$' -fuzz FuzzFoldLists -fuzztime $(FUZZTIME) ./dashboard/pages
 	$(GO) test -run '^$$' -fuzz FuzzParseMatcher -fuzztime $(FUZZTIME) ./dashboard/alerting
 	$(GO) test -run '^$$' -fuzz FuzzParsePeriod -fuzztime $(FUZZTIME) ./dashboard/report
 	$(GO) test -run '^$$' -fuzz FuzzParseSchedule -fuzztime $(FUZZTIME) ./collector/schedule

@@ -11,7 +11,8 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/imscope/imscope/cmd/internal/yamlconf"
-	"github.com/imscope/imscope/dashboard"
+	"github.com/imscope/imscope/dashboard/guard"
+	"github.com/imscope/imscope/dashboard/pages"
 )
 
 // DashboardConfig is the `dashboard:` section: who may view the pages and
@@ -65,7 +66,7 @@ type HTTPConfig struct {
 	// WriteTimeout bounds answering, from the end of the request's headers:
 	// it must leave room for the API's slowest questions (60 s). Report
 	// files, which can be large, get 10 minutes, and an admin's "run now",
-	// which answers when the run has ended, 31 (dashboard.allowSlowAnswer).
+	// which answers when the run has ended, 31 (respond.AllowSlowAnswer).
 	WriteTimeout time.Duration `yaml:"write_timeout"`
 	// IdleTimeout is how long a kept-alive connection may wait for its next
 	// request; keep it above the proxy's own idle timeout for upstreams.
@@ -103,7 +104,7 @@ func (h HTTPConfig) server(handler http.Handler) *http.Server {
 const defaultSessionKeyEnv = "IMSCOPE_SESSION_KEY"
 
 func defaultDashboardConfig() DashboardConfig {
-	return DashboardConfig{AdminUser: "admin", SessionKeyEnv: defaultSessionKeyEnv, FrameAncestors: []string{}, BridgesRefresh: dashboard.DefaultBridgesRefresh,
+	return DashboardConfig{AdminUser: "admin", SessionKeyEnv: defaultSessionKeyEnv, FrameAncestors: []string{}, BridgesRefresh: pages.DefaultBridgesRefresh,
 		TrustedProxies: []string{}, HTTP: defaultHTTPConfig()}
 }
 
@@ -143,7 +144,7 @@ func (d *DashboardConfig) validate(p *yamlconf.Problems) {
 		p.Errorf("dashboard.bridges_refresh", "must be 0 (off) or at least 5s, not %s", d.BridgesRefresh)
 	}
 	for i, s := range d.TrustedProxies {
-		if _, err := dashboard.ParseTrustedProxies([]string{s}); err != nil {
+		if _, err := guard.ParseTrustedProxies([]string{s}); err != nil {
 			p.Errorf(fmt.Sprintf("dashboard.trusted_proxies[%d]", i), "%v", err)
 		}
 	}
@@ -152,8 +153,8 @@ func (d *DashboardConfig) validate(p *yamlconf.Problems) {
 
 // auth turns the section into the dashboard's Auth, reading the session
 // key from the environment.
-func (d *DashboardConfig) auth(getenv func(string) string) (dashboard.Auth, error) {
-	a := dashboard.Auth{RequireLogin: d.RequireLogin, AdminUser: d.AdminUser, AdminPasswordHash: d.AdminPasswordBcrypt,
+func (d *DashboardConfig) auth(getenv func(string) string) (guard.Auth, error) {
+	a := guard.Auth{RequireLogin: d.RequireLogin, AdminUser: d.AdminUser, AdminPasswordHash: d.AdminPasswordBcrypt,
 		AdminTokenHash: d.AdminTokenSHA256, SecureCookies: d.SecureCookies}
 	if s := getenv(d.SessionKeyEnv); s != "" {
 		key, err := hex.DecodeString(s)

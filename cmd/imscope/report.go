@@ -10,8 +10,8 @@ import (
 
 	"github.com/imscope/imscope/collector"
 	"github.com/imscope/imscope/collector/schedule"
-	"github.com/imscope/imscope/dashboard"
 	"github.com/imscope/imscope/dashboard/alerting"
+	"github.com/imscope/imscope/dashboard/api"
 	"github.com/imscope/imscope/dashboard/notify"
 	"github.com/imscope/imscope/dashboard/report"
 	"github.com/imscope/imscope/queries"
@@ -20,8 +20,8 @@ import (
 // reportRenderer makes the Renderer of scheduled and manual reports: the
 // dashboard's sections, charts and CSV over the same engine and catalog,
 // printed to PDF by Chromium when there is one. Tests may put their own in.
-var reportRenderer = func(env *environment, opts dashboard.Options) (report.Renderer, error) {
-	return dashboard.NewReportRenderer(opts, chromium(env.cfg.Reports.Chromium))
+var reportRenderer = func(env *environment, opts api.Options) (report.Renderer, error) {
+	return report.NewPageRenderer(opts, chromium(env.cfg.Reports.Chromium))
 }
 
 // chromium resolves reports.chromium: a path as given, "none" for no PDF,
@@ -157,13 +157,13 @@ func listReports(ctx context.Context, env *environment, e queries.Engine, svc *r
 	return nil
 }
 
-// reportOptions are the dashboard options of a report run outside serve:
+// reportOptions are the API options of a report run outside serve:
 // the catalog, the alert rules and the collectors as configured, with
 // their next runs by their schedules (no scheduler runs in this process).
-func reportOptions(env *environment, e queries.Engine) (dashboard.Options, error) {
+func reportOptions(env *environment, e queries.Engine) (api.Options, error) {
 	built, err := buildCollectors(env.cfg, env.getenv, env.log)
 	if err != nil {
-		return dashboard.Options{}, err
+		return api.Options{}, err
 	}
 	board := collectorBoard{
 		collectors: func() []collector.Collector { return built.list },
@@ -173,13 +173,13 @@ func reportOptions(env *environment, e queries.Engine) (dashboard.Options, error
 		},
 		spool: func() (int, int64) { return spoolDepth(env.cfg) },
 	}
-	return dashboard.Options{Engine: e, Networks: env.cfg.NetworkCatalog(), Version: buildVersion(), Logger: env.log,
+	return api.Options{Engine: e, Networks: env.cfg.NetworkCatalog(), Version: buildVersion(), Logger: env.log,
 		AlertRules: env.cfg.Alerts.Rules, Collectors: board}, nil
 }
 
 // newReportService resolves the configured reports; they are rendered
-// with opts, the options of the dashboard whose sections they show.
-func newReportService(env *environment, opts dashboard.Options, targets map[string]notify.Target) (*report.Service, error) {
+// with opts, the API options of the dashboard whose sections they show.
+func newReportService(env *environment, opts api.Options, targets map[string]notify.Target) (*report.Service, error) {
 	e := opts.Engine
 	defs, err := env.cfg.reportDefinitions()
 	if err != nil {
@@ -203,7 +203,7 @@ func newReportService(env *environment, opts dashboard.Options, targets map[stri
 // returns the report service for the dashboard (nil without reports). Both
 // run as scheduler jobs, so stopping the scheduler waits for them before
 // the engine closes.
-func scheduleDelivery(ctx context.Context, env *environment, opts dashboard.Options, sched *schedule.Scheduler) (*report.Service, error) {
+func scheduleDelivery(ctx context.Context, env *environment, opts api.Options, sched *schedule.Scheduler) (*report.Service, error) {
 	cfg, log, e := env.cfg, env.log, opts.Engine
 	targets, err := buildTargets(cfg, env.getenv)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/imscope/imscope/dashboard"
+	"github.com/imscope/imscope/dashboard/api"
 	"github.com/imscope/imscope/dashboard/notify"
 	"github.com/imscope/imscope/dashboard/report"
 )
@@ -32,7 +32,7 @@ func (pageRenderer) Render(_ context.Context, def report.Definition, p report.Pe
 // withRenderer wires pageRenderer in for one test.
 func withRenderer(t *testing.T) {
 	saved := reportRenderer
-	reportRenderer = func(*environment, dashboard.Options) (report.Renderer, error) { return pageRenderer{}, nil }
+	reportRenderer = func(*environment, api.Options) (report.Renderer, error) { return pageRenderer{}, nil }
 	t.Cleanup(func() { reportRenderer = saved })
 }
 

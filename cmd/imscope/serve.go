@@ -17,6 +17,8 @@ import (
 	"github.com/imscope/imscope/collector/simulate"
 	"github.com/imscope/imscope/dashboard"
 	"github.com/imscope/imscope/dashboard/alerting"
+	"github.com/imscope/imscope/dashboard/api"
+	"github.com/imscope/imscope/dashboard/guard"
 )
 
 // shutdownGrace is how long in-flight requests get after Ctrl-C or SIGTERM.
@@ -28,7 +30,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	f.register(fs)
 	fs.String("listen", "", "address to serve on (default :8080; IMSCOPE_LISTEN)")
 	demo := fs.Bool("demo", false, "load the demo market on first start and keep its bridges live")
-	cacheTTL := fs.Duration("api-cache-ttl", dashboard.DefaultCacheTTL, "how long API answers are reused (0 turns the cache off)")
+	cacheTTL := fs.Duration("api-cache-ttl", api.DefaultCacheTTL, "how long API answers are reused (0 turns the cache off)")
 	if err := env.parse("serve", fs, &f, args); err != nil {
 		return err
 	}
@@ -55,7 +57,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 	sched.Every(30*time.Second, func() { _ = p.writer.Replay(ctx) })
-	var alertStates dashboard.AlertStates
+	var alertStates api.AlertStates
 	if rules := env.cfg.Alerts.Rules; len(rules) > 0 {
 		alerts := alerting.NewRunner(e, rules, alerting.RunnerOptions{
 			Collectors: collectorIntervals(env.cfg.Collectors, time.Now()), Logger: log,
@@ -75,12 +77,12 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	// Scheduled reports and alert delivery (report.go): reports draw the
 	// dashboard's own sections, so they take its options; the service is
 	// for the dashboard's Reports page.
-	svc, err := scheduleDelivery(ctx, env, dopts, sched)
+	svc, err := scheduleDelivery(ctx, env, dopts.Options, sched)
 	if err != nil {
 		return err
 	}
 	if svc != nil { // a nil *report.Service in the interface would not be nil
-		dopts.Reports, dopts.ReportDir = svc, env.cfg.reportsDir()
+		dopts.Reports, dopts.ReportDir = svc.ForAPI(), env.cfg.reportsDir()
 	}
 	if *demo {
 		if err := simulate.ServeDemo(ctx, p.engine, p.runner, collectors, log); err != nil {
@@ -113,7 +115,7 @@ func serveOptions(env *environment, p *pipeline, built *builtCollectors, collect
 	if err != nil {
 		return dashboard.Options{}, err
 	}
-	proxies, err := dashboard.ParseTrustedProxies(env.cfg.Dashboard.TrustedProxies)
+	proxies, err := guard.ParseTrustedProxies(env.cfg.Dashboard.TrustedProxies)
 	if err != nil {
 		return dashboard.Options{}, fmt.Errorf("dashboard.trusted_proxies: %w", err)
 	}
@@ -121,15 +123,17 @@ func serveOptions(env *environment, p *pipeline, built *builtCollectors, collect
 		cacheTTL = -1 // dashboard.Options: negative is off, 0 the default
 	}
 	return dashboard.Options{
-		Engine: p.engine, Networks: env.cfg.NetworkCatalog(), Version: buildVersion(), Logger: env.log,
-		Metrics: promhttp.HandlerFor(p.registry, promhttp.HandlerOpts{}), Push: built.receivers,
-		Collectors: collectorBoard{collectors: collectors.Collectors, next: collectors.Next, spool: p.spool.Depth},
-		RunCollector: func(ctx context.Context, name string) (dashboard.CollectorRun, error) {
-			run, err := collectors.RunNow(ctx, name)
-			return dashboard.CollectorRun{Status: run.Status, Rows: run.Rows, Duration: run.Duration, Error: run.Error}, err
+		Options: api.Options{
+			Engine: p.engine, Networks: env.cfg.NetworkCatalog(), Version: buildVersion(), Logger: env.log,
+			Collectors: collectorBoard{collectors: collectors.Collectors, next: collectors.Next, spool: p.spool.Depth},
+			RunCollector: func(ctx context.Context, name string) (api.CollectorRun, error) {
+				run, err := collectors.RunNow(ctx, name)
+				return api.CollectorRun{Status: run.Status, Rows: run.Rows, Duration: run.Duration, Error: run.Error}, err
+			},
+			AlertRules: env.cfg.Alerts.Rules, CacheTTL: cacheTTL,
 		},
-		AlertRules: env.cfg.Alerts.Rules,
-		CacheTTL:   cacheTTL, Auth: auth, TrustedProxies: proxies, FrameAncestors: env.cfg.Dashboard.FrameAncestors, BridgesRefresh: env.cfg.Dashboard.refresh(),
+		Metrics: promhttp.HandlerFor(p.registry, promhttp.HandlerOpts{}), Push: built.receivers,
+		Auth: auth, TrustedProxies: proxies, FrameAncestors: env.cfg.Dashboard.FrameAncestors, BridgesRefresh: env.cfg.Dashboard.refresh(),
 	}, nil
 }
 

@@ -231,6 +231,25 @@ func checkReportMail(t *testing.T, data []byte, want *notify.Message) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkMailHeaders(t, msg, want)
+	texts, files := mailParts(t, msg)
+	if texts["text/plain"] != want.Text || texts["text/html"] != want.HTML {
+		t.Fatalf("bodies %q", texts)
+	}
+	if len(files) != len(want.Attachments) {
+		t.Fatalf("%d attachments, want %d", len(files), len(want.Attachments))
+	}
+	for i, f := range files {
+		w := want.Attachments[i]
+		if f.Name != w.Name || f.ContentType != w.ContentType || !bytes.Equal(f.Data, w.Data) {
+			t.Fatalf("attachment %d: %s %s (%d bytes), want %s %s (%d bytes)", i, f.Name, f.ContentType, len(f.Data), w.Name, w.ContentType, len(w.Data))
+		}
+	}
+}
+
+// checkMailHeaders: subject, sender, recipients and date, in their words.
+func checkMailHeaders(t *testing.T, msg *mail.Message, want *notify.Message) {
+	t.Helper()
 	var dec mime.WordDecoder
 	subject, err := dec.DecodeHeader(msg.Header.Get("Subject"))
 	if err != nil || subject != want.Subject {
@@ -246,6 +265,12 @@ func checkReportMail(t *testing.T, data []byte, want *notify.Message) {
 	if d, err := msg.Header.Date(); err != nil || !d.Equal(want.Time) {
 		t.Fatalf("Date %v, %v", d, err)
 	}
+}
+
+// mailParts reads a multipart/mixed message: its text and HTML bodies by
+// content type, and its attachments.
+func mailParts(t *testing.T, msg *mail.Message) (map[string]string, []notify.Attachment) {
+	t.Helper()
 	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/mixed" {
 		t.Fatalf("Content-Type %q", msg.Header.Get("Content-Type"))
@@ -263,19 +288,7 @@ func checkReportMail(t *testing.T, data []byte, want *notify.Message) {
 		}
 		ct, cp, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
 		if ct == "multipart/alternative" {
-			alt := multipart.NewReader(p, cp["boundary"])
-			for {
-				ap, err := alt.NextPart()
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				act, _, _ := mime.ParseMediaType(ap.Header.Get("Content-Type"))
-				b, _ := io.ReadAll(ap) // multipart decodes quoted-printable itself
-				texts[act] = strings.ReplaceAll(string(b), "\r\n", "\n")
-			}
+			mailAlternatives(t, p, cp["boundary"], texts)
 			continue
 		}
 		disp, dp, _ := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
@@ -288,17 +301,25 @@ func checkReportMail(t *testing.T, data []byte, want *notify.Message) {
 		}
 		files = append(files, notify.Attachment{Name: dp["filename"], ContentType: ct, Data: b})
 	}
-	if texts["text/plain"] != want.Text || texts["text/html"] != want.HTML {
-		t.Fatalf("bodies %q", texts)
-	}
-	if len(files) != len(want.Attachments) {
-		t.Fatalf("%d attachments, want %d", len(files), len(want.Attachments))
-	}
-	for i, f := range files {
-		w := want.Attachments[i]
-		if f.Name != w.Name || f.ContentType != w.ContentType || !bytes.Equal(f.Data, w.Data) {
-			t.Fatalf("attachment %d: %s %s (%d bytes), want %s %s (%d bytes)", i, f.Name, f.ContentType, len(f.Data), w.Name, w.ContentType, len(w.Data))
+	return texts, files
+}
+
+// mailAlternatives reads the bodies of a multipart/alternative part into
+// texts, by content type.
+func mailAlternatives(t *testing.T, p io.Reader, boundary string, texts map[string]string) {
+	t.Helper()
+	alt := multipart.NewReader(p, boundary)
+	for {
+		ap, err := alt.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
 		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		act, _, _ := mime.ParseMediaType(ap.Header.Get("Content-Type"))
+		b, _ := io.ReadAll(ap) // multipart decodes quoted-printable itself
+		texts[act] = strings.ReplaceAll(string(b), "\r\n", "\n")
 	}
 }
 

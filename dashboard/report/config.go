@@ -6,6 +6,7 @@ import (
 
 	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/collector/schedule"
+	"github.com/imscope/imscope/dashboard/pages"
 )
 
 // Definition is one report, resolved from configuration.
@@ -56,7 +57,7 @@ var Sections = []Section{SectionShare, SectionConcentration, SectionMigration, S
 func IsSection(s string) bool { return slices.Contains(Sections, Section(s)) }
 
 // Languages a report can be written in.
-var Languages = []string{"en", "zh-CN"}
+var Languages = pages.Languages
 
 // Retention bounds the runs kept per report: a run is deleted (its files,
 // then its row) once it is not among the newest Runs or is older than Days,

@@ -20,17 +20,20 @@ import (
 
 	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/collector/schedule"
+	"github.com/imscope/imscope/dashboard/internal/dashtest"
 	"github.com/imscope/imscope/dashboard/notify"
 	"github.com/imscope/imscope/dashboard/report"
 	"github.com/imscope/imscope/queries"
 	"github.com/imscope/imscope/queries/enginetest"
 )
 
-var dataDir string
+// The package's tests share one process, and so one engine and one data
+// directory: the rendering tests read dashtest's demo data.
+func TestMain(m *testing.M) { dashtest.Main(m) }
 
-func TestMain(m *testing.M) { os.Exit(enginetest.RunWithDataDir(m, &dataDir)) }
-
-func engine(t *testing.T, db string) queries.Engine { return enginetest.Migrated(t, dataDir, db) }
+func engine(t *testing.T, db string) queries.Engine {
+	return enginetest.Migrated(t, dashtest.DataDir(), db)
+}
 
 // textRenderer is a small real renderer: an HTML page naming the sections
 // and periods (escaped), a ZIP with one CSV, and a summary. It counts its
@@ -175,6 +178,15 @@ func TestRunWritesDeliversAndRecords(t *testing.T) {
 	if run.Status != report.StatusPartial || run.PeriodLabel != "2026-W09" || run.Late {
 		t.Fatalf("run %+v", run)
 	}
+	wantRunFiles(t, run, dir, archive)
+	wantRunRecorded(t, e, shanghai)
+	wantRunPayload(t, ok, run)
+}
+
+// wantRunFiles: the run's HTML and ZIP are in the report directory and
+// were copied to the archive directory.
+func wantRunFiles(t *testing.T, run queries.ReportRun, dir, archive string) {
+	t.Helper()
 	if len(run.Files) != 2 { // HTML and ZIP; no PDF
 		t.Fatalf("files %v", run.Files)
 	}
@@ -190,6 +202,12 @@ func TestRunWritesDeliversAndRecords(t *testing.T) {
 			t.Fatalf("not copied to the archive directory: %v", err)
 		}
 	}
+}
+
+// wantRunRecorded: the run is in report_runs with each destination's
+// outcome.
+func wantRunRecorded(t *testing.T, e queries.Engine, shanghai *time.Location) {
+	t.Helper()
 	stored := runs(t, e, "weekly")
 	if len(stored) != 1 {
 		t.Fatalf("%d runs stored", len(stored))
@@ -214,7 +232,11 @@ func TestRunWritesDeliversAndRecords(t *testing.T) {
 	if len(want) != 0 {
 		t.Errorf("no delivery recorded for %v", want)
 	}
+}
 
+// wantRunPayload: the webhook got the report, its links and its data.
+func wantRunPayload(t *testing.T, ok *receiver, run queries.ReportRun) {
+	t.Helper()
 	p := ok.payloads(t)
 	if len(p) != 2 || p[1].Event != "report" || p[1].Summary != "Weekly <IM> market — 2026-W09" || p[1].ID != run.RunID {
 		t.Fatalf("payloads %+v", p)

@@ -1,0 +1,6 @@
+package pages
+
+// Names the external tests need.
+
+// CookieLang keeps a reader's explicit language.
+const CookieLang = cookieLang

@@ -1,0 +1,175 @@
+package pages
+
+import (
+	"strings"
+	"time"
+
+	"github.com/imscope/imscope/dashboard/api"
+	"github.com/imscope/imscope/dashboard/charts"
+)
+
+// ReachView is the Multi-homing & reach page, with the scenario form.
+type ReachView struct {
+	Period                     string
+	MH                         *api.MultiHomingData
+	Reach                      *api.ReachabilityData
+	PerUser, Networks, Overlap *card
+	ReachBars                  *card
+	Merge                      *api.Merger
+	MergeNames                 string
+	MergeOptions               []option
+	Bridges                    string
+	BridgePresets              []navLink
+	Hidden                     []field
+	Empty                      bool
+}
+
+func (s *Site) buildReach(p *pageCtx) error {
+	periods := p.panelPeriodOptions()
+	v := ReachView{Bridges: p.values.Get(api.ParamBridges), Hidden: p.scenarioHidden()}
+	res, q, err := p.ask("/multihoming")
+	if err != nil {
+		p.panelFilters(p.given(), periods, false)
+		v.Empty = true
+		p.view.Content = v
+		return err
+	}
+	p.panelFilters(q, periods, false)
+	md := res.(api.MultiHomingData)
+	if md.Period == nil {
+		v.Empty = true
+		p.view.Content = v
+		return nil
+	}
+	v.MH = &md
+	period := time.Time(*md.Period)
+	v.Period = periodLabel(period, panelGranularity(periods, period))
+	sub := p.T("reach.subtitle", v.Period, FormatNum(md.Users))
+	links := p.dataLinks("/multihoming", q, "per_user", "networks", "pairs")
+	v.PerUser = p.card(p.perUserBars(md, sub), 6, links)
+	v.Networks = p.card(p.networkUsersBars(md, sub), 6, links)
+	v.Overlap = p.card(p.overlapHeatmap(md, sub), 12, links)
+
+	rres, rq, err := p.ask("/reachability", api.ParamPeriod, q[api.ParamPeriod], api.ParamBridges, v.Bridges)
+	if err != nil {
+		p.fail(err)
+	} else {
+		rd := rres.(api.ReachabilityData)
+		v.Reach = &rd
+		v.ReachBars = p.card(p.reachBars(rd, sub), 6, p.dataLinks("/reachability", rq, "scenarios"))
+	}
+	v.BridgePresets = p.bridgePresets(md)
+	v.MergeOptions = p.mergeOptions(md)
+	if m := p.values.Get(api.ParamMerge); m != "" {
+		mres, _, err := p.ask("/scenario/merge", api.ParamMerge, m)
+		if err != nil {
+			p.fail(err)
+		} else if mdata := mres.(api.MergeData); len(mdata.Periods) > 0 {
+			last := mdata.Periods[len(mdata.Periods)-1]
+			v.Merge = &last
+			names := make([]string, len(mdata.Merge))
+			for i, id := range mdata.Merge {
+				names[i] = p.view.Net(id)
+			}
+			v.MergeNames = strings.Join(names, " + ")
+		}
+	}
+	p.view.Content = v
+	return nil
+}
+
+// scenarioHidden keeps the filter (period, segment) and view parameters
+// through a scenario submit.
+func (p *pageCtx) scenarioHidden() []field {
+	var out []field
+	for _, k := range []string{api.ParamPeriod, api.ParamSegment, api.ParamFrom, api.ParamTo, api.ParamGranularity, api.ParamMetric} {
+		if v := p.values.Get(k); v != "" {
+			out = append(out, field{Name: k, Type: "hidden", Value: v})
+		}
+	}
+	return append(out, p.hiddenViewFields()...)
+}
+
+func (p *pageCtx) mergeOptions(md api.MultiHomingData) []option {
+	chosen := map[string]bool{}
+	for _, id := range strings.Split(p.values.Get(api.ParamMerge), ",") {
+		chosen[id] = true
+	}
+	var out []option
+	for _, n := range md.Networks {
+		out = append(out, option{Value: n.Network, Label: p.view.Net(n.Network), Color: p.netColor(n.Network), Selected: chosen[n.Network]})
+	}
+	return out
+}
+
+// bridgePresets are the questions people ask first: what if the leader
+// bridged to everyone, what if every network were bridged.
+func (p *pageCtx) bridgePresets(md api.MultiHomingData) []navLink {
+	var out []navLink
+	if len(md.Networks) > 0 {
+		leader := md.Networks[0]
+		for _, n := range md.Networks {
+			if n.Users > leader.Users {
+				leader = n
+			}
+		}
+		out = append(out, navLink{Label: p.T("reach.preset_hub", p.view.Net(leader.Network)), URL: p.with(api.ParamBridges, "hub="+leader.Network), Current: p.values.Get(api.ParamBridges) == "hub="+leader.Network})
+	}
+	out = append(out, navLink{Label: p.T("reach.preset_complete"), URL: p.with(api.ParamBridges, "complete"), Current: p.values.Get(api.ParamBridges) == "complete"})
+	if p.values.Get(api.ParamBridges) != "" {
+		out = append(out, navLink{Label: p.T("reach.preset_clear"), URL: p.with(api.ParamBridges, "")})
+	}
+	return out
+}
+
+func (p *pageCtx) perUserBars(md api.MultiHomingData, sub string) charts.Chart {
+	var sl []charts.Slice
+	for _, k := range md.PerUser {
+		sl = append(sl, charts.Slice{Name: p.T("reach.k_networks", k.Networks), Value: k.Share, Color: "#0072b2"})
+	}
+	return charts.ColoredBars(p.meta("per-user", "chart.per_user", sub), sl, charts.Percent, false)
+}
+
+// networkUsersBars splits each network's users into those on it alone
+// and those who keep another network too.
+func (p *pageCtx) networkUsersBars(md api.MultiHomingData, sub string) charts.Chart {
+	names := make([]string, len(md.Networks))
+	only := charts.Series{Name: p.T("reach.only"), Stack: "users", Color: "#0072b2"}
+	also := charts.Series{Name: p.T("reach.also"), Stack: "users", Color: "#56b4e9"}
+	for i, n := range md.Networks {
+		names[i] = p.view.Net(n.Network)
+		only.Values = append(only.Values, new(float64(n.Only)))
+		also.Values = append(also.Values, new(float64(n.Users-n.Only)))
+	}
+	return charts.Bars(p.meta("network-users", "chart.network_users", sub), names, []charts.Series{only, also}, charts.Count, true)
+}
+
+// overlapHeatmap is P(column | row): of the row network's users, the
+// share also on the column network.
+func (p *pageCtx) overlapHeatmap(md api.MultiHomingData, sub string) charts.Chart {
+	idx := map[string]int{}
+	names := make([]string, len(md.Networks))
+	for i, n := range md.Networks {
+		idx[n.Network] = i
+		names[i] = p.view.Net(n.Network)
+	}
+	var cells []charts.Cell
+	for i := range md.Networks {
+		cells = append(cells, charts.Cell{X: i, Y: i, Value: new(1.0)})
+	}
+	for _, o := range md.Pairs {
+		a, b := idx[o.A], idx[o.B]
+		both := p.T("reach.both", FormatNum(o.Both), FormatRatio(o.Jaccard))
+		cells = append(cells, charts.Cell{X: b, Y: a, Value: new(o.BGivenA), Note: both}, charts.Cell{X: a, Y: b, Value: new(o.AGivenB), Note: both})
+	}
+	return charts.Heatmap(p.meta("overlap", "chart.overlap", sub), names, names, cells, 0, 1, charts.Ratio)
+}
+
+func (p *pageCtx) reachBars(rd api.ReachabilityData, sub string) charts.Chart {
+	var sl []charts.Slice
+	colors := map[string]string{"none": "#999999", "active": "#0072b2", "hypothetical": "#e69f00"}
+	for _, s := range rd.Scenarios {
+		sl = append(sl, charts.Slice{Name: p.T("reach.scenario_" + s.Scenario), Value: s.Share, Color: colors[s.Scenario]})
+	}
+	return charts.ColoredBars(p.meta("reachability", "chart.reachability", sub), sl, charts.Percent, false)
+}
