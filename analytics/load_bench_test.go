@@ -287,16 +287,84 @@ func BenchmarkPanel10M(b *testing.B) {
 	const users = 10_000_000
 	ctx := context.Background()
 	e := benchEngine(b, "bench_panel_10m")
-	var gen time.Duration
+	gen, users1, panelRows := generatePanel10M(b, e, users)
+
+	f := imscope.Filter{From: panelQ1, To: panelQ2.AddDate(0, 3, 0), Granularity: imscope.Quarter, Metric: "active_users_30d"}
+	// From panel_activity alone: the baseline, and the answers to match.
+	var rawCounts []queries.Transition
+	var rawSigs []queries.Signature
+	rawSwitching := timed(b, 3, func() (err error) {
+		rawCounts, err = queries.PanelTransitionsRaw(ctx, e, panelQ1, panelQ2, "")
+		return err
+	})
+	rawSignatures := timed(b, 3, func() (err error) {
+		rawSigs, err = queries.PanelSignaturesRaw(ctx, e, panelQ1, "")
+		return err
+	})
+
+	refresh, userBytes, check := refreshPanel10M(b, e)
+	ans := derivePanel10M(b, e, f, rawCounts, rawSigs, users, users1)
+	step, transitions, sigs, active, div := ans.step, ans.transitions, ans.sigs, ans.active, ans.div
+
+	var switching, multihoming, reachIn, routesSQL, stale, switchMaths, mhMaths, reachMaths time.Duration
+	for b.Loop() {
+		switching = timed(b, benchReps, func() error { _, err := analytics.SwitchingBetween(ctx, e, f, panelQ1, panelQ2); return err })
+		multihoming = timed(b, benchReps, func() error { _, err := analytics.MultiHomingIn(ctx, e, f, panelQ1); return err })
+		reachIn = timed(b, benchReps, func() error {
+			r, err := analytics.ReachIn(ctx, e, f, panelQ1, nil)
+			if err == nil && (r.Dividend.Pairs != div.Pairs || math.Abs(r.Dividend.Points-div.Points) > 1e-9) {
+				err = fmt.Errorf("ReachIn: %+v, want %+v", r.Dividend, div)
+			}
+			return err
+		})
+		routesSQL = timed(b, benchReps, func() error {
+			_, err := queries.BridgeRoutes(ctx, e, panelQ1, panelQ2, panelQ2.Sub(panelQ1))
+			return err
+		})
+		// The Go maths alone, on the rows the SQL returned.
+		switchMaths = timed(b, 101, func() error { _, err := analytics.SwitchingFromCounts(step, transitions); return err })
+		mhMaths = timed(b, 101, func() error { _, err := analytics.MultiHomingFromSignatures(f, sigs); return err })
+		reachMaths = timed(b, 101, func() error { _, err := analytics.InterconnectionDividend(sigs, active); return err })
+	}
+	// A row that reached panel_activity without the writer: the next
+	// question finds Q1 stale and rebuilds it before answering.
+	late := imscope.PanelRecord{Period: panelQ1, UserKey: 1, Network: "qq", Segment: "office", ActiveDays: 1, Messages: 1}
+	if err := queries.InsertPanel(ctx, e, []imscope.PanelRecord{late}); err != nil {
+		b.Fatal(err)
+	}
+	stale = timed(b, 1, func() error { _, err := analytics.SwitchingBetween(ctx, e, f, panelQ1, panelQ2); return err })
+	b.ReportMetric(ms(switching), "switching_ms")
+	b.ReportMetric(ms(multihoming), "multihoming_ms")
+	b.ReportMetric(ms(reachIn), "reach_ms")
+	b.ReportMetric(ms(rawSwitching), "raw_switching_ms")
+	b.ReportMetric(ms(rawSignatures), "raw_signatures_ms")
+	b.ReportMetric(refresh.Seconds(), "refresh_s")
+	b.ReportMetric(ms(check), "fresh_check_ms")
+	b.ReportMetric(stale.Seconds(), "stale_switching_s")
+	b.ReportMetric(float64(userBytes)/1e6, "panel_users_MB")
+	b.ReportMetric(ms(routesSQL), "routes_sql_ms")
+	b.ReportMetric(float64(switchMaths.Microseconds()), "switching_maths_us")
+	b.ReportMetric(float64(mhMaths.Microseconds()), "multihoming_maths_us")
+	b.ReportMetric(float64(reachMaths.Microseconds()), "reach_maths_us")
+	b.ReportMetric(float64(panelRows), "panel_rows")
+	b.ReportMetric(gen.Seconds(), "generate_s")
+}
+
+// generatePanel10M is BenchmarkPanel10M's first phase: it generates the
+// panel of the given number of users over both quarters and the bridge
+// traffic, counts the rows back against the same formula evaluated on
+// numbers(), and waits for merges to settle. It returns the time the
+// generation took, Q1's users and the panel rows over both quarters.
+func generatePanel10M(b *testing.B, e queries.Engine, users uint64) (gen time.Duration, users1, panelRows uint64) {
 	for p, period := range []time.Time{panelQ1, panelQ2} {
 		gen += mustExec(b, e, genPanelSQL, queries.Named("period", period), queries.Named("p", uint8(p)),
-			queries.Named("absent", uint8(p)), queries.Named("users", uint64(users)))
+			queries.Named("absent", uint8(p)), queries.Named("users", users))
 	}
 	const bridgeRows = 4 * 90 * 24 * 60 // four routes, every minute of Q1
 	gen += mustExec(b, e, genBridgeSQL, queries.Named("n", uint64(bridgeRows)))
 
 	// Rows counted back against the same formula evaluated on numbers().
-	var want1, want2, users1, users2, got1, got2, gotBridge, got1m uint64
+	var want1, want2, users2, got1, got2, gotBridge, got1m uint64
 	scanOne(b, e, fmt.Sprintf("SELECT sumIf(k, presence != 0), sumIf(k, presence != 1), countIf(presence != 0), countIf(presence != 1) FROM (SELECT %s FROM numbers(%d))", panelUserSQL, users),
 		&want1, &want2, &users1, &users2)
 	scanOne(b, e, fmt.Sprintf("SELECT countIf(period = '%s'), countIf(period = '%s') FROM panel_activity", panelQ1.Format(time.DateOnly), panelQ2.Format(time.DateOnly)), &got1, &got2)
@@ -314,42 +382,51 @@ func BenchmarkPanel10M(b *testing.B) {
 	var parts uint64
 	scanOne(b, e, "SELECT count() FROM system.parts WHERE database = currentDatabase() AND table = 'panel_activity' AND active", &parts)
 	b.Logf("merges settled in %v: %d panel parts", time.Since(settleStart).Round(time.Second), parts)
+	return gen, users1, got1 + got2
+}
 
-	f := imscope.Filter{From: panelQ1, To: panelQ2.AddDate(0, 3, 0), Granularity: imscope.Quarter, Metric: "active_users_30d"}
-	// From panel_activity alone: the baseline, and the answers to match.
-	var rawCounts []queries.Transition
-	var rawSigs []queries.Signature
-	rawSwitching := timed(b, 3, func() (err error) {
-		rawCounts, err = queries.PanelTransitionsRaw(ctx, e, panelQ1, panelQ2, "")
-		return err
-	})
-	rawSignatures := timed(b, 3, func() (err error) {
-		rawSigs, err = queries.PanelSignaturesRaw(ctx, e, panelQ1, "")
-		return err
-	})
-
-	// The load-time cost of the derived tables.
+// refreshPanel10M times the load-time cost of the derived tables: the
+// first RefreshPanel, which builds panel_users for both quarters, and the
+// median of later ones, which must find the builds fresh. It also returns
+// panel_users' size on disk.
+func refreshPanel10M(b *testing.B, e queries.Engine) (refresh time.Duration, userBytes uint64, check time.Duration) {
+	ctx := context.Background()
 	start := time.Now()
 	built, err := queries.RefreshPanel(ctx, e, panelQ1, panelQ2)
-	refresh := time.Since(start)
+	refresh = time.Since(start)
 	if err != nil || len(built) != 2 || !built[0].Rebuilt || !built[1].Rebuilt {
 		b.Fatalf("refresh: %+v, %v", built, err)
 	}
-	var userRows, userBytes uint64
+	var userRows uint64
 	scanOne(b, e, "SELECT sum(rows), sum(bytes_on_disk) FROM system.parts WHERE database = currentDatabase() AND table = 'panel_users' AND active", &userRows, &userBytes)
 	b.Logf("built panel_users in %v (%v, %v): %d rows, %.0f MB", refresh.Round(time.Millisecond), built[0].Duration.Round(time.Millisecond), built[1].Duration.Round(time.Millisecond), userRows, float64(userBytes)/1e6)
 	settle(b, e, 5*time.Minute)
-	check := timed(b, benchReps, func() error {
+	check = timed(b, benchReps, func() error {
 		done, err := queries.RefreshPanel(ctx, e, panelQ1, panelQ2)
 		if err == nil && (done[0].Rebuilt || done[1].Rebuilt) {
 			err = fmt.Errorf("fresh builds were rebuilt: %+v", done)
 		}
 		return err
 	})
+	return refresh, userBytes, check
+}
 
-	// The derived answers, fetched once: equal to the raw ones, checked
-	// (everyone is seen in one period or both; the signatures cover exactly
-	// Q1's users), and kept to time the Go maths alone on them.
+// panel10MAnswers are the derived answers BenchmarkPanel10M fetches once and
+// then times the Go maths alone on.
+type panel10MAnswers struct {
+	step        imscope.Filter // Q1 to Q2, one quarter step
+	transitions []analytics.TransitionCount
+	sigs        []analytics.SignatureCount
+	active      []analytics.Link // the bridged pairs of networks
+	div         analytics.Dividend
+}
+
+// derivePanel10M fetches the derived answers once, checks them equal to the
+// raw ones from panel_activity and sound (everyone is seen in one period or
+// both; the signatures cover exactly Q1's users; three bridged pairs), and
+// returns them.
+func derivePanel10M(b *testing.B, e queries.Engine, f imscope.Filter, rawCounts []queries.Transition, rawSigs []queries.Signature, users, users1 uint64) panel10MAnswers {
+	ctx := context.Background()
 	counts, err := queries.PanelTransitions(ctx, e, panelQ1, panelQ2, "")
 	if err != nil || !reflect.DeepEqual(counts, rawCounts) {
 		b.Fatalf("transitions from panel_users differ from panel_activity's (err %v)", err)
@@ -393,47 +470,5 @@ func BenchmarkPanel10M(b *testing.B) {
 	}
 	b.Logf("Q1→Q2: %d users, %d cells; Q1: %d users, %d signatures, %.1f%% multi-homing; reach %.2f%% → %.2f%% with %v",
 		sw[0].Users, len(counts), mh.Users, len(sigs), mh.MultiHomingShare, div.Without.Share, div.With.Share, active)
-
-	var switching, multihoming, reachIn, routesSQL, stale, switchMaths, mhMaths, reachMaths time.Duration
-	for b.Loop() {
-		switching = timed(b, benchReps, func() error { _, err := analytics.SwitchingBetween(ctx, e, f, panelQ1, panelQ2); return err })
-		multihoming = timed(b, benchReps, func() error { _, err := analytics.MultiHomingIn(ctx, e, f, panelQ1); return err })
-		reachIn = timed(b, benchReps, func() error {
-			r, err := analytics.ReachIn(ctx, e, f, panelQ1, nil)
-			if err == nil && (r.Dividend.Pairs != div.Pairs || math.Abs(r.Dividend.Points-div.Points) > 1e-9) {
-				err = fmt.Errorf("ReachIn: %+v, want %+v", r.Dividend, div)
-			}
-			return err
-		})
-		routesSQL = timed(b, benchReps, func() error {
-			_, err := queries.BridgeRoutes(ctx, e, panelQ1, panelQ2, panelQ2.Sub(panelQ1))
-			return err
-		})
-		// The Go maths alone, on the rows the SQL returned.
-		switchMaths = timed(b, 101, func() error { _, err := analytics.SwitchingFromCounts(step, transitions); return err })
-		mhMaths = timed(b, 101, func() error { _, err := analytics.MultiHomingFromSignatures(f, sigs); return err })
-		reachMaths = timed(b, 101, func() error { _, err := analytics.InterconnectionDividend(sigs, active); return err })
-	}
-	// A row that reached panel_activity without the writer: the next
-	// question finds Q1 stale and rebuilds it before answering.
-	late := imscope.PanelRecord{Period: panelQ1, UserKey: 1, Network: "qq", Segment: "office", ActiveDays: 1, Messages: 1}
-	if err := queries.InsertPanel(ctx, e, []imscope.PanelRecord{late}); err != nil {
-		b.Fatal(err)
-	}
-	stale = timed(b, 1, func() error { _, err := analytics.SwitchingBetween(ctx, e, f, panelQ1, panelQ2); return err })
-	b.ReportMetric(ms(switching), "switching_ms")
-	b.ReportMetric(ms(multihoming), "multihoming_ms")
-	b.ReportMetric(ms(reachIn), "reach_ms")
-	b.ReportMetric(ms(rawSwitching), "raw_switching_ms")
-	b.ReportMetric(ms(rawSignatures), "raw_signatures_ms")
-	b.ReportMetric(refresh.Seconds(), "refresh_s")
-	b.ReportMetric(ms(check), "fresh_check_ms")
-	b.ReportMetric(stale.Seconds(), "stale_switching_s")
-	b.ReportMetric(float64(userBytes)/1e6, "panel_users_MB")
-	b.ReportMetric(ms(routesSQL), "routes_sql_ms")
-	b.ReportMetric(float64(switchMaths.Microseconds()), "switching_maths_us")
-	b.ReportMetric(float64(mhMaths.Microseconds()), "multihoming_maths_us")
-	b.ReportMetric(float64(reachMaths.Microseconds()), "reach_maths_us")
-	b.ReportMetric(float64(got1+got2), "panel_rows")
-	b.ReportMetric(gen.Seconds(), "generate_s")
+	return panel10MAnswers{step: step, transitions: transitions, sigs: sigs, active: active, div: div}
 }

@@ -221,6 +221,19 @@ func waitFor(t *testing.T, ctx context.Context, cond string) {
 	t.Fatalf("timed out waiting for %s (last error %v)", cond, last)
 }
 
+// browserSession is what TestBrowser's subtests share: one imscope serve
+// --demo and one Chromium tab on it, and the watcher of that tab. Each
+// subtest is a method, so that TestBrowser itself only sets them up and
+// lists the checks in the order they run (later ones rely on the browser
+// state earlier ones leave, such as the language and theme cookies).
+type browserSession struct {
+	ctx   context.Context // the Chromium tab, with the test's overall timeout
+	base  string          // the server's URL
+	token string          // an admin token the server accepts
+	shots string          // where screenshots go
+	w     *watcher
+}
+
 func TestBrowser(t *testing.T) {
 	exe := chromiumPath(t)
 	const database = "browser_e2e"
@@ -241,226 +254,266 @@ func TestBrowser(t *testing.T) {
 	}()
 	waitForDemo(t, base)
 	u, _ := url.Parse(base)
-	w := &watcher{host: u.Host}
-	shots := artifactsDir(t)
+	s := &browserSession{base: base, token: token, w: &watcher{host: u.Host}, shots: artifactsDir(t)}
+	ctx, cancel := startChromium(t, exe, s.w)
+	defer cancel()
+	s.ctx = ctx
 
+	for _, pg := range browserPages {
+		t.Run(pg.name, func(t *testing.T) { s.checkPage(t, pg.name, pg.path, pg.charts) })
+	}
+	t.Run("filter", s.checkFilter)
+	t.Run("language and theme", s.checkLanguageAndTheme)
+	t.Run("phone", s.checkPhone)
+	t.Run("report", s.checkReport)
+	t.Run("hostile labels", s.checkHostileLabels)
+}
+
+// startChromium starts a headless Chromium at exe with one tab that w
+// listens to, and returns the tab's context, limited to 5 minutes for the
+// whole test, and the function that closes the browser.
+func startChromium(t *testing.T, exe string, w *watcher) (context.Context, context.CancelFunc) {
+	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.WindowSize(1280, 1600), chromedp.UserDataDir(t.TempDir()))
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
 	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
+	closeBrowser := func() {
+		cancel()
+		cancelAlloc()
+	}
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		closeBrowser()
 		t.Fatalf("cannot start Chromium: %v", err)
 	}
 	if err := w.listen(ctx); err != nil {
+		closeBrowser()
 		t.Fatal(err)
 	}
 	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
-	defer cancelTimeout()
+	return ctx, func() {
+		cancelTimeout()
+		closeBrowser()
+	}
+}
 
-	check := func(t *testing.T, what string) {
-		t.Helper()
-		problems, dialogs := w.take()
-		for _, p := range problems {
-			t.Errorf("%s: %s", what, p)
-		}
-		for _, d := range dialogs {
-			t.Errorf("%s: a JavaScript dialog opened (injected script ran): %q", what, d)
+// check fails t for everything the watcher saw since the last check: every
+// subtest ends with one, so a problem is blamed on the page that caused it.
+func (s *browserSession) check(t *testing.T, what string) {
+	t.Helper()
+	problems, dialogs := s.w.take()
+	for _, p := range problems {
+		t.Errorf("%s: %s", what, p)
+	}
+	for _, d := range dialogs {
+		t.Errorf("%s: a JavaScript dialog opened (injected script ran): %q", what, d)
+	}
+}
+
+// checkPage opens one of browserPages, waits for its charts, saves a
+// screenshot, and checks that the charts it must draw are drawn and none
+// is left blank.
+func (s *browserSession) checkPage(t *testing.T, name, path string, charts []string) {
+	if err := chromedp.Do(s.ctx, chromedp.Navigate(s.base+path), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(s.ctx, chromedp.Poll[bool](`document.querySelectorAll("[data-chart]:not([data-drawn])").length === 0`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("charts not drawn: %v", err)
+	}
+	_ = chromedp.Do(s.ctx, chromedp.Sleep(400*time.Millisecond)) // the charts' short animation
+	drawn, err := chromedp.Run(s.ctx, chromedp.Evaluate[map[string]bool](drawnJS))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range charts {
+		if !drawn[id] {
+			t.Errorf("chart %s was not drawn (drawn: %v)", id, drawn)
 		}
 	}
-
-	for _, pg := range browserPages {
-		t.Run(pg.name, func(t *testing.T) {
-			if err := chromedp.Do(ctx, chromedp.Navigate(base+pg.path), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll("[data-chart]:not([data-drawn])").length === 0`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
-				t.Fatalf("charts not drawn: %v", err)
-			}
-			_ = chromedp.Do(ctx, chromedp.Sleep(400*time.Millisecond)) // the charts' short animation
-			drawn, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]bool](drawnJS))
-			if err != nil {
-				t.Fatal(err)
-			}
-			shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, id := range pg.charts {
-				if !drawn[id] {
-					t.Errorf("chart %s was not drawn (drawn: %v)", id, drawn)
-				}
-			}
-			for id, ok := range drawn {
-				if !ok {
-					t.Errorf("chart %s has an empty canvas", id)
-				}
-			}
-			if err := os.WriteFile(filepath.Join(shots, pg.name+".png"), shot, 0o644); err != nil {
-				t.Error(err)
-			}
-			check(t, pg.path)
-		})
+	for id, ok := range drawn {
+		if !ok {
+			t.Errorf("chart %s has an empty canvas", id)
+		}
 	}
+	if err := os.WriteFile(filepath.Join(s.shots, name+".png"), shot, 0o644); err != nil {
+		t.Error(err)
+	}
+	s.check(t, path)
+}
 
-	t.Run("filter", func(t *testing.T) {
-		err := chromedp.Do(ctx,
-			chromedp.Navigate(base+"/share"),
-			chromedp.WaitReady(chromedp.CSS(`select[name="granularity"]`)),
-			chromedp.SetValue(chromedp.CSS(`select[name="granularity"]`), "quarter"),
-			chromedp.SetValue(chromedp.CSS(`input[name="from"]`), "2011-01"),
-			chromedp.SetValue(chromedp.CSS(`input[name="to"]`), "2012-01"),
-			chromedp.Click(chromedp.CSS(`form.filters button[type="submit"]`)),
-		)
-		if err != nil {
-			t.Fatal(err)
-		}
-		waitFor(t, ctx, `location.search.includes("granularity=quarter") && !!document.querySelector("#share-trend[data-drawn]")`)
-		loc, err := chromedp.Run(ctx, chromedp.Location())
-		if err != nil {
-			t.Fatal(err)
-		}
-		x, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`echarts.getInstanceByDom(document.getElementById("share-trend")).getOption().xAxis[0].data`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(loc, "granularity=quarter") || !strings.Contains(loc, "from=2011-01") {
-			t.Errorf("the URL does not hold the filter: %s", loc)
-		}
-		if strings.Join(x, ",") != "2011-Q1,2011-Q2,2011-Q3,2011-Q4" {
-			t.Errorf("the chart shows %v, want the four quarters of 2011", x)
-		}
-		check(t, "filter")
-	})
+// checkFilter submits the share page's filter form and checks that the URL
+// keeps the filter and the chart shows the chosen quarters.
+func (s *browserSession) checkFilter(t *testing.T) {
+	err := chromedp.Do(s.ctx,
+		chromedp.Navigate(s.base+"/share"),
+		chromedp.WaitReady(chromedp.CSS(`select[name="granularity"]`)),
+		chromedp.SetValue(chromedp.CSS(`select[name="granularity"]`), "quarter"),
+		chromedp.SetValue(chromedp.CSS(`input[name="from"]`), "2011-01"),
+		chromedp.SetValue(chromedp.CSS(`input[name="to"]`), "2012-01"),
+		chromedp.Click(chromedp.CSS(`form.filters button[type="submit"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, s.ctx, `location.search.includes("granularity=quarter") && !!document.querySelector("#share-trend[data-drawn]")`)
+	loc, err := chromedp.Run(s.ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := chromedp.Run(s.ctx, chromedp.Evaluate[[]string](`echarts.getInstanceByDom(document.getElementById("share-trend")).getOption().xAxis[0].data`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(loc, "granularity=quarter") || !strings.Contains(loc, "from=2011-01") {
+		t.Errorf("the URL does not hold the filter: %s", loc)
+	}
+	if strings.Join(x, ",") != "2011-Q1,2011-Q2,2011-Q3,2011-Q4" {
+		t.Errorf("the chart shows %v, want the four quarters of 2011", x)
+	}
+	s.check(t, "filter")
+}
 
-	t.Run("language and theme", func(t *testing.T) {
-		err := chromedp.Do(ctx,
-			chromedp.Navigate(base+"/share"),
-			chromedp.Click(chromedp.CSS(`a[data-lang="zh-CN"]`)),
-		)
-		if err != nil {
-			t.Fatal(err)
-		}
-		waitFor(t, ctx, `document.documentElement.lang === "zh-CN" && !!document.querySelector("#share-trend[data-drawn]")`)
-		nav, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`nav a[aria-current="page"]`)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		lang, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
-		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`a[data-theme-set="dark"]`))); err != nil {
-			t.Fatal(err)
-		}
-		waitFor(t, ctx, `document.documentElement.dataset.theme === "dark"`)
-		theme, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.dataset.theme`))
-		bg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
-		if lang != "zh-CN" || nav != "市场份额" {
-			t.Errorf("after 中文: lang %q, current page %q", lang, nav)
-		}
-		if theme != "dark" || bg != "rgb(15, 18, 22)" {
-			t.Errorf("after Dark: theme %q, background %q", theme, bg)
-		}
-		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/bridges"), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
-			t.Fatal(err)
-		}
-		reload, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.dataset.theme + " " + document.documentElement.lang`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if reload != "dark zh-CN" {
-			t.Errorf("the next page forgot the choice: %q", reload)
-		}
-		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/share?lang=zh-CN&theme=dark"), chromedp.WaitReady(chromedp.CSS(`#share-trend[data-drawn]`)), chromedp.Sleep(400*time.Millisecond)); err != nil {
-			t.Fatal(err)
-		}
-		if shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
-			_ = os.WriteFile(filepath.Join(shots, "share-zh-dark.png"), shot, 0o644)
-		}
-		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/share?lang=en&theme=light"), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
-			t.Fatal(err)
-		}
-		check(t, "language and theme")
-	})
+// checkLanguageAndTheme switches to Chinese and the dark theme, checks the
+// next page remembers both, takes the zh/dark screenshot, and switches back
+// to English and light for the subtests after it.
+func (s *browserSession) checkLanguageAndTheme(t *testing.T) {
+	err := chromedp.Do(s.ctx,
+		chromedp.Navigate(s.base+"/share"),
+		chromedp.Click(chromedp.CSS(`a[data-lang="zh-CN"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, s.ctx, `document.documentElement.lang === "zh-CN" && !!document.querySelector("#share-trend[data-drawn]")`)
+	nav, err := chromedp.Run(s.ctx, chromedp.Text(chromedp.CSS(`nav a[aria-current="page"]`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lang, _ := chromedp.Run(s.ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
+	if err := chromedp.Do(s.ctx, chromedp.Click(chromedp.CSS(`a[data-theme-set="dark"]`))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, s.ctx, `document.documentElement.dataset.theme === "dark"`)
+	theme, _ := chromedp.Run(s.ctx, chromedp.Evaluate[string](`document.documentElement.dataset.theme`))
+	bg, _ := chromedp.Run(s.ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
+	if lang != "zh-CN" || nav != "市场份额" {
+		t.Errorf("after 中文: lang %q, current page %q", lang, nav)
+	}
+	if theme != "dark" || bg != "rgb(15, 18, 22)" {
+		t.Errorf("after Dark: theme %q, background %q", theme, bg)
+	}
+	if err := chromedp.Do(s.ctx, chromedp.Navigate(s.base+"/bridges"), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+		t.Fatal(err)
+	}
+	reload, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](`document.documentElement.dataset.theme + " " + document.documentElement.lang`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reload != "dark zh-CN" {
+		t.Errorf("the next page forgot the choice: %q", reload)
+	}
+	if err := chromedp.Do(s.ctx, chromedp.Navigate(s.base+"/share?lang=zh-CN&theme=dark"), chromedp.WaitReady(chromedp.CSS(`#share-trend[data-drawn]`)), chromedp.Sleep(400*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if shot, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100)); err == nil {
+		_ = os.WriteFile(filepath.Join(s.shots, "share-zh-dark.png"), shot, 0o644)
+	}
+	if err := chromedp.Do(s.ctx, chromedp.Navigate(s.base+"/share?lang=en&theme=light"), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+		t.Fatal(err)
+	}
+	s.check(t, "language and theme")
+}
 
-	t.Run("phone", func(t *testing.T) {
-		// A phone's width: nothing may be wider than the screen but the
-		// tables, which scroll inside their cards.
-		if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2))); err != nil {
+// checkPhone emulates a phone (390 px wide, scale 2) on a few pages and
+// saves the share page's screenshot at that size.
+func (s *browserSession) checkPhone(t *testing.T) {
+	// A phone's width: nothing may be wider than the screen but the
+	// tables, which scroll inside their cards.
+	if err := chromedp.Do(s.ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2))); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = chromedp.Do(s.ctx, chromedp.EmulateReset()) }()
+	for _, path := range []string{"/", "/share", "/bridges"} {
+		if err := chromedp.Do(s.ctx, chromedp.Navigate(s.base+path), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
 			t.Fatal(err)
 		}
-		defer func() { _ = chromedp.Do(ctx, chromedp.EmulateReset()) }()
-		for _, path := range []string{"/", "/share", "/bridges"} {
-			if err := chromedp.Do(ctx, chromedp.Navigate(base+path), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
-				t.Fatal(err)
-			}
-			waitFor(t, ctx, `document.querySelectorAll("[data-chart]:not([data-drawn])").length === 0`)
-			wide, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("body *")).filter(el =>
+		waitFor(t, s.ctx, `document.querySelectorAll("[data-chart]:not([data-drawn])").length === 0`)
+		wide, err := chromedp.Run(s.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("body *")).filter(el =>
   el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest(".table-wrap, .nav, .tooltip") && getComputedStyle(el).position !== "fixed").map(el => el.tagName + "." + el.className).slice(0, 5)`))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(wide) > 0 {
-				t.Errorf("%s at 390 px: wider than the screen: %v", path, wide)
-			}
-			if path == "/share" {
-				if shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
-					_ = os.WriteFile(filepath.Join(shots, "share-phone.png"), shot, 0o644)
-				}
-			}
-		}
-		check(t, "phone")
-	})
-
-	t.Run("report", func(t *testing.T) {
-		req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/reports/monthly/run", nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var run struct {
-			Data struct {
-				Status string
-				Notes  []string
-				Files  []struct{ Name, Kind, URL string }
-			} `json:"data"`
+		if len(wide) > 0 {
+			t.Errorf("%s at 390 px: wider than the screen: %v", path, wide)
 		}
-		err = json.NewDecoder(resp.Body).Decode(&run)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode != http.StatusOK {
-			t.Fatalf("run: %d %v", resp.StatusCode, err)
+		if path == "/share" {
+			if shot, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100)); err == nil {
+				_ = os.WriteFile(filepath.Join(s.shots, "share-phone.png"), shot, 0o644)
+			}
 		}
-		kinds := map[string]string{}
-		for _, f := range run.Data.Files {
-			kinds[f.Kind] = f.URL
-		}
-		if run.Data.Status != "ok" || kinds["html"] == "" || kinds["pdf"] == "" || kinds["zip"] == "" {
-			t.Fatalf("report run %+v", run.Data)
-		}
-		if err := chromedp.Do(ctx, chromedp.Navigate(base+kinds["html"]), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
-			t.Fatal(err)
-		}
-		waitFor(t, ctx, `document.querySelectorAll("[data-chart]").length > 0 && document.querySelectorAll("[data-chart]:not([data-drawn])").length === 0`)
-		svg, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("[data-chart] svg").length`))
-		if err != nil || svg == 0 {
-			t.Errorf("the report's charts are not SVG (%d, %v)", svg, err)
-		}
-		if shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
-			_ = os.WriteFile(filepath.Join(shots, "report-monthly.png"), shot, 0o644)
-		}
-		check(t, "report")
-	})
+	}
+	s.check(t, "phone")
+}
 
-	t.Run("hostile labels", func(t *testing.T) {
-		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/share?from=2012-10&to=2013-01"), chromedp.WaitReady(chromedp.CSS(`#share-latest[data-drawn]`))); err != nil {
-			t.Fatal(err)
-		}
-		text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#share-table`)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tips, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+// checkReport runs the monthly report through the API with the admin token
+// and opens its HTML file, whose charts must be drawn as SVG.
+func (s *browserSession) checkReport(t *testing.T) {
+	req, _ := http.NewRequest(http.MethodPost, s.base+"/api/v1/reports/monthly/run", nil)
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run struct {
+		Data struct {
+			Status string
+			Notes  []string
+			Files  []struct{ Name, Kind, URL string }
+		} `json:"data"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&run)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("run: %d %v", resp.StatusCode, err)
+	}
+	kinds := map[string]string{}
+	for _, f := range run.Data.Files {
+		kinds[f.Kind] = f.URL
+	}
+	if run.Data.Status != "ok" || kinds["html"] == "" || kinds["pdf"] == "" || kinds["zip"] == "" {
+		t.Fatalf("report run %+v", run.Data)
+	}
+	if err := chromedp.Do(s.ctx, chromedp.Navigate(s.base+kinds["html"]), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, s.ctx, `document.querySelectorAll("[data-chart]").length > 0 && document.querySelectorAll("[data-chart]:not([data-drawn])").length === 0`)
+	svg, err := chromedp.Run(s.ctx, chromedp.Evaluate[int](`document.querySelectorAll("[data-chart] svg").length`))
+	if err != nil || svg == 0 {
+		t.Errorf("the report's charts are not SVG (%d, %v)", svg, err)
+	}
+	if shot, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100)); err == nil {
+		_ = os.WriteFile(filepath.Join(s.shots, "report-monthly.png"), shot, 0o644)
+	}
+	s.check(t, "report")
+}
+
+// checkHostileLabels checks that the hostile network names show as text in
+// the share table and the chart's tooltips, and that nothing they carry was
+// injected into the page.
+func (s *browserSession) checkHostileLabels(t *testing.T) {
+	if err := chromedp.Do(s.ctx, chromedp.Navigate(s.base+"/share?from=2012-10&to=2013-01"), chromedp.WaitReady(chromedp.CSS(`#share-latest[data-drawn]`))); err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(s.ctx, chromedp.Text(chromedp.CSS(`#share-table`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tips, err := chromedp.Run(s.ctx, chromedp.Evaluate[[]string](`(() => {
   const el = document.getElementById("share-latest");
   const inst = echarts.getInstanceByDom(el);
   const tips = [];
@@ -470,28 +523,27 @@ func TestBrowser(t *testing.T) {
   });
   return tips;
 })()`))
-		if err != nil {
-			t.Fatal(err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	injected, err := chromedp.Run(s.ctx, chromedp.Evaluate[int](`document.querySelectorAll('img[src="x"], main script:not([type="application/json"])').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range hostileNames {
+		if !strings.Contains(text, n) {
+			t.Errorf("the table does not show %q as text:\n%s", n, text)
 		}
-		injected, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('img[src="x"], main script:not([type="application/json"])').length`))
-		if err != nil {
-			t.Fatal(err)
+		found := false
+		for _, tip := range tips {
+			found = found || strings.Contains(tip, n)
 		}
-		for _, n := range hostileNames {
-			if !strings.Contains(text, n) {
-				t.Errorf("the table does not show %q as text:\n%s", n, text)
-			}
-			found := false
-			for _, tip := range tips {
-				found = found || strings.Contains(tip, n)
-			}
-			if !found {
-				t.Errorf("no tooltip shows %q as text; tooltips %q", n, tips)
-			}
+		if !found {
+			t.Errorf("no tooltip shows %q as text; tooltips %q", n, tips)
 		}
-		if injected != 0 {
-			t.Errorf("%d injected elements in the page", injected)
-		}
-		check(t, "hostile labels")
-	})
+	}
+	if injected != 0 {
+		t.Errorf("%d injected elements in the page", injected)
+	}
+	s.check(t, "hostile labels")
 }

@@ -10,6 +10,9 @@ import (
 	"github.com/imscope/imscope/dashboard/report"
 )
 
+// TestReportsConfig loads testdata/config/reports.yaml and checks, one
+// function each, the report definitions it yields, the alert delivery and
+// reports sections, and the delivery targets built from it.
 func TestReportsConfig(t *testing.T) {
 	env := map[string]string{
 		"IMSCOPE_OPS_WEBHOOK_URL": "https://hooks.slack.com/services/T000/B000/tokentokentoken", "IMSCOPE_OPS_WEBHOOK_SECRET": "s3cret",
@@ -20,6 +23,19 @@ func TestReportsConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkReportDefinitions(t, cfg)
+	checkDeliverySections(t, cfg)
+	checkReportTargets(t, cfg, getenv)
+	delete(env, "IMSCOPE_OPS_WEBHOOK_SECRET")
+	if _, err := buildTargets(cfg, getenv); err == nil || !strings.Contains(err.Error(), "secret_env: IMSCOPE_OPS_WEBHOOK_SECRET is not set") {
+		t.Fatalf("a missing secret: %v", err)
+	}
+}
+
+// checkReportDefinitions checks the file's three reports: a weekly one in
+// Chinese that catches up, a monthly one with every section kept 400 days,
+// and an ad hoc quarterly one without a schedule.
+func checkReportDefinitions(t *testing.T, cfg *Config) {
 	defs, err := cfg.reportDefinitions()
 	if err != nil {
 		t.Fatal(err)
@@ -38,12 +54,23 @@ func TestReportsConfig(t *testing.T) {
 	if a.Schedule != nil || a.Granularity != imscope.Quarter {
 		t.Fatalf("adhoc %+v", a)
 	}
+}
+
+// checkDeliverySections checks alerts.delivery (defaults kept where the file
+// says nothing) and the reports section's directory and timeout.
+func checkDeliverySections(t *testing.T, cfg *Config) {
 	if d := cfg.Alerts.Delivery; fmt.Sprint(d.GroupBy) != "[bridge]" || d.GroupWait != time.Minute || d.RepeatInterval != 4*time.Hour || !d.SendResolved {
 		t.Fatalf("alerts.delivery %+v (defaults kept where the file says nothing)", d)
 	}
 	if cfg.reportsDir() != "/var/lib/imscope/reports" || cfg.Reports.Timeout != 10*time.Minute {
 		t.Fatalf("reports %+v", cfg.Reports)
 	}
+}
+
+// checkReportTargets builds the delivery targets and checks the ops webhook's
+// retry settings, and that nothing that prints the configuration or a
+// destination shows a secret.
+func checkReportTargets(t *testing.T, cfg *Config, getenv func(string) string) {
 	targets, err := buildTargets(cfg, getenv)
 	if err != nil {
 		t.Fatal(err)
@@ -51,16 +78,11 @@ func TestReportsConfig(t *testing.T) {
 	if tg := targets["ops"]; tg.Retry.Attempts != 3 || tg.Retry.Backoff != 2*time.Second || tg.Destination.Kind() != "webhook" {
 		t.Fatalf("ops %+v", tg)
 	}
-	// Nothing that prints the configuration or a destination shows a secret.
 	shown := fmt.Sprintf("%v %+v %#v %v %v", cfg, cfg, cfg, targets, targets["analysts"].Destination)
 	for _, secret := range []string{"tokentokentoken", "s3cret", "hunter2"} {
 		if strings.Contains(shown, secret) {
 			t.Errorf("%q is printed", secret)
 		}
-	}
-	delete(env, "IMSCOPE_OPS_WEBHOOK_SECRET")
-	if _, err := buildTargets(cfg, getenv); err == nil || !strings.Contains(err.Error(), "secret_env: IMSCOPE_OPS_WEBHOOK_SECRET is not set") {
-		t.Fatalf("a missing secret: %v", err)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/collector"
 )
 
@@ -51,7 +52,33 @@ func FuzzReadCSV(f *testing.F) {
 	})
 }
 
+// checkImport imports data as a file of the given kind and checks the
+// importer's promises about it: the summary adds up to the records a plain
+// CSV reader sees, every rejected record is reported as a problem, and what
+// landed is valid. Each promise is checked by a function of its own.
 func checkImport(t *testing.T, kind Kind, data []byte) {
+	got, sum, err := importFuzzed(t, kind, data)
+	if err != nil {
+		// Only the header (or an input that is not CSV at all) may fail
+		// the whole import, and then nothing is emitted.
+		if got.Rows() > 0 || sum.Records > 0 {
+			t.Fatalf("error %v after %d records", err, sum.Records)
+		}
+		return
+	}
+	records := countCSVRecords(data)
+	if sum.Records != records || sum.Landed+sum.Rejected+sum.Blank != sum.Records || int64(got.Rows()) != sum.Landed {
+		t.Fatalf("%d records by csv, summary %+v, %d rows emitted", records, sum, got.Rows())
+	}
+	checkImportProblems(t, got.Problems, sum)
+	checkLandedReports(t, got.Reports)
+	checkLandedPanel(t, got.Panel)
+	checkLandedSamples(t, got.Samples)
+}
+
+// importFuzzed runs the importer over data in chunks of 7 rows and returns
+// every batch it emitted merged into one, failing t on an empty batch.
+func importFuzzed(t *testing.T, kind Kind, data []byte) (collector.Batch, Summary, error) {
 	src, err := New("fuzz", Config{Kind: kind, Path: "fuzz.csv", ChunkRows: 7}, Options{Getenv: testEnv})
 	if err != nil {
 		t.Fatal(err)
@@ -70,15 +97,12 @@ func checkImport(t *testing.T, kind Kind, data []byte) {
 		got.Problems = append(got.Problems, b.Problems...)
 		return nil
 	})
-	if err != nil {
-		// Only the header (or an input that is not CSV at all) may fail
-		// the whole import, and then nothing is emitted.
-		if got.Rows() > 0 || sum.Records > 0 {
-			t.Fatalf("error %v after %d records", err, sum.Records)
-		}
-		return
-	}
-	// Count the records independently.
+	return got, sum, err
+}
+
+// countCSVRecords counts the records after the header independently of the
+// importer, with encoding/csv.
+func countCSVRecords(data []byte) int64 {
 	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, utf8BOM)))
 	cr.FieldsPerRecord = -1
 	records := int64(-1) // the header
@@ -88,11 +112,15 @@ func checkImport(t *testing.T, kind Kind, data []byte) {
 		}
 		records++
 	}
-	if sum.Records != records || sum.Landed+sum.Rejected+sum.Blank != sum.Records || int64(got.Rows()) != sum.Landed {
-		t.Fatalf("%d records by csv, summary %+v, %d rows emitted", records, sum, got.Rows())
-	}
+	return records
+}
+
+// checkImportProblems checks that every problem says where it is and that
+// there are problems about records exactly when records were rejected (notes
+// starting "ignored " are about columns, not records).
+func checkImportProblems(t *testing.T, problems []collector.Problem, sum Summary) {
 	rowProblems := 0
-	for _, p := range got.Problems {
+	for _, p := range problems {
 		if !strings.HasPrefix(p.Where, "fuzz.csv:") || p.Message == "" {
 			t.Fatalf("problem %v", p)
 		}
@@ -101,30 +129,49 @@ func checkImport(t *testing.T, kind Kind, data []byte) {
 		}
 	}
 	if int64(rowProblems) < sum.Rejected || (sum.Rejected == 0) != (rowProblems == 0) {
-		t.Fatalf("%d bad records but %d problems: %v", sum.Rejected, rowProblems, got.Problems)
+		t.Fatalf("%d bad records but %d problems: %v", sum.Rejected, rowProblems, problems)
 	}
-	text := func(s ...string) {
-		for _, v := range s {
-			if !utf8.ValidString(v) {
-				t.Fatalf("invalid UTF-8 landed: %q", v)
-			}
+}
+
+// checkLandedText fails t if any of s is not valid UTF-8: the importer must
+// reject or repair such text rather than store it.
+func checkLandedText(t *testing.T, s ...string) {
+	t.Helper()
+	for _, v := range s {
+		if !utf8.ValidString(v) {
+			t.Fatalf("invalid UTF-8 landed: %q", v)
 		}
 	}
-	for _, r := range got.Reports {
-		text(r.Period, r.Publisher, r.Basis, r.Network, r.Note)
+}
+
+// checkLandedReports checks that every published share that landed is
+// valid text with a share in [0, 100], a known bound, a period and a network.
+func checkLandedReports(t *testing.T, reports []imscope.MarketReport) {
+	for _, r := range reports {
+		checkLandedText(t, r.Period, r.Publisher, r.Basis, r.Network, r.Note)
 		if !(r.Share >= 0 && r.Share <= 100) || (r.Bound != "eq" && r.Bound != "lt" && r.Bound != "gt") || r.PeriodStart.IsZero() ||
 			strings.TrimSpace(r.Network) == "" {
 			t.Fatalf("bad report landed: %+v", r)
 		}
 	}
-	for _, p := range got.Panel {
-		text(p.Network, p.Segment)
+}
+
+// checkLandedPanel checks that every panel record that landed is valid text
+// with a user, at most a leap year of active days and a period in range.
+func checkLandedPanel(t *testing.T, panel []imscope.PanelRecord) {
+	for _, p := range panel {
+		checkLandedText(t, p.Network, p.Segment)
 		if p.UserKey == 0 || p.ActiveDays > 366 || p.Period.IsZero() || p.Period.Year() < minPeriodYear {
 			t.Fatalf("bad panel record landed: %+v", p)
 		}
 	}
-	for _, s := range got.Samples {
-		text(s.Network, s.Segment)
+}
+
+// checkLandedSamples checks that every usage sample that landed is valid
+// text with a finite non-negative value, a metric and a time in range.
+func checkLandedSamples(t *testing.T, samples []imscope.Sample) {
+	for _, s := range samples {
+		checkLandedText(t, s.Network, s.Segment)
 		if s.Value < 0 || math.IsInf(s.Value, 0) || math.IsNaN(s.Value) || s.Metric == "" || s.TS.Year() < minTSYear || s.TS.Year() > maxTSYear {
 			t.Fatalf("bad sample landed: %+v", s)
 		}

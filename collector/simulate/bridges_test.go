@@ -108,6 +108,10 @@ func TestBridgeWeekly(t *testing.T) {
 	}
 }
 
+// TestBridgeFailuresAndIncidents checks the simulated history's incidents
+// and what they do to the bridge rows: failures and latency well above the
+// normal ones inside incidents, per route and per incident. The steps are
+// split into functions below, in the order they run.
 func TestBridgeFailuresAndIncidents(t *testing.T) {
 	d := defaultSmall(t)
 	start, end := d.src.Window()
@@ -115,6 +119,16 @@ func TestBridgeFailuresAndIncidents(t *testing.T) {
 	if len(incs) < 4 {
 		t.Fatalf("%d history incidents, want a few: %v", len(incs), incs)
 	}
+	checkIncidentShapes(t, incs, end)
+	tally := tallyBridgeFailures(t, d.bridges, incs)
+	checkFailureRatios(t, tally)
+	checkIncidentLatency(t, tally.p50normal, tally.p50bad)
+}
+
+// checkIncidentShapes checks each history incident's length, failure ratio
+// and latency factor, and that one falls inside the final 48 hours (where
+// rows are per minute).
+func checkIncidentShapes(t *testing.T, incs []Incident, end time.Time) {
 	recent := false
 	for _, inc := range incs {
 		if h := inc.To.Sub(inc.From); h < time.Hour || h > 4*time.Hour || inc.From.Minute() != 0 {
@@ -130,60 +144,92 @@ func TestBridgeFailuresAndIncidents(t *testing.T) {
 	if !recent {
 		t.Errorf("no incident inside the final 48 hours: %v", incs)
 	}
+}
 
-	type agg struct{ msgs, fails uint64 }
-	normal, bad := map[string]*agg{}, map[string]*agg{}
-	perIncident := map[time.Time]*agg{}
-	var p50normal, p50bad []uint64
-	for _, b := range d.bridges {
-		var n uint64
-		for _, c := range b.Latency {
-			n += c
-		}
-		if n != b.Messages || b.Failures > b.Messages {
-			t.Fatalf("%+v: histogram holds %d of %d messages", b, n, b.Messages)
-		}
-		if b.Messages > 0 && (b.LatencySum <= 0 || b.Bytes == 0) {
-			t.Fatalf("%+v: messages without latency or bytes", b)
-		}
+// failureAgg sums messages and failures over some bridge rows.
+type failureAgg struct{ msgs, fails uint64 }
+
+// addFailures counts row b into the aggregate under key in m, creating it if needed.
+func addFailures[K comparable](m map[K]*failureAgg, key K, b imscope.BridgeSample) {
+	if m[key] == nil {
+		m[key] = &failureAgg{}
+	}
+	m[key].msgs += b.Messages
+	m[key].fails += b.Failures
+}
+
+// bridgeFailureTally is what tallyBridgeFailures gathers: failures per
+// route outside and inside incidents, per incident (by its start), and the
+// median latency bucket of busy fetion rows outside and inside incidents.
+type bridgeFailureTally struct {
+	normal, bad       map[string]*failureAgg
+	perIncident       map[time.Time]*failureAgg
+	p50normal, p50bad []uint64
+}
+
+// tallyBridgeFailures checks each bridge row's own consistency (see
+// checkBridgeRowCounts) and sorts it into the tally.
+func tallyBridgeFailures(t *testing.T, bridges []imscope.BridgeSample, incs []Incident) bridgeFailureTally {
+	tally := bridgeFailureTally{normal: map[string]*failureAgg{}, bad: map[string]*failureAgg{}, perIncident: map[time.Time]*failureAgg{}}
+	for _, b := range bridges {
+		checkBridgeRowCounts(t, b)
 		route := b.Bridge + ":" + b.FromNetwork + ">" + b.ToNetwork
-		m, med := normal, &p50normal
+		m, med := tally.normal, &tally.p50normal
 		if inIncident(incs, b.Bridge, b.TS) {
-			m, med = bad, &p50bad
+			m, med = tally.bad, &tally.p50bad
 			for _, inc := range incs {
 				if inc.Bridge == b.Bridge && inc.contains(b.TS) {
-					if perIncident[inc.From] == nil {
-						perIncident[inc.From] = &agg{}
-					}
-					perIncident[inc.From].msgs += b.Messages
-					perIncident[inc.From].fails += b.Failures
+					addFailures(tally.perIncident, inc.From, b)
 				}
 			}
 		}
-		if m[route] == nil {
-			m[route] = &agg{}
-		}
-		m[route].msgs += b.Messages
-		m[route].fails += b.Failures
+		addFailures(m, route, b)
 		if b.Messages >= 200 && b.FromNetwork == "fetion" {
 			*med = append(*med, median(b.Latency))
 		}
 	}
-	for route, a := range normal {
+	return tally
+}
+
+// checkBridgeRowCounts checks that a bridge row's latency histogram holds
+// exactly its messages, that it fails no more than it carries, and that a
+// row with messages has latency and bytes.
+func checkBridgeRowCounts(t *testing.T, b imscope.BridgeSample) {
+	var n uint64
+	for _, c := range b.Latency {
+		n += c
+	}
+	if n != b.Messages || b.Failures > b.Messages {
+		t.Fatalf("%+v: histogram holds %d of %d messages", b, n, b.Messages)
+	}
+	if b.Messages > 0 && (b.LatencySum <= 0 || b.Bytes == 0) {
+		t.Fatalf("%+v: messages without latency or bytes", b)
+	}
+}
+
+// checkFailureRatios checks that routes fail 0.1–1% of the time outside
+// incidents and over 15% inside them, and every incident over 15%.
+func checkFailureRatios(t *testing.T, tally bridgeFailureTally) {
+	for route, a := range tally.normal {
 		if r := float64(a.fails) / float64(a.msgs); r >= 0.01 || r < 0.001 {
 			t.Errorf("%s outside incidents: failure ratio %.4f, want 0.1–1%%", route, r)
 		}
 	}
-	for route, a := range bad {
+	for route, a := range tally.bad {
 		if r := float64(a.fails) / float64(a.msgs); r <= 0.15 {
 			t.Errorf("%s in incidents: failure ratio %.4f, want > 15%%", route, r)
 		}
 	}
-	for from, a := range perIncident {
+	for from, a := range tally.perIncident {
 		if r := float64(a.fails) / float64(a.msgs); r <= 0.15 {
 			t.Errorf("incident at %v: failure ratio %.4f, want > 15%%", from, r)
 		}
 	}
+}
+
+// checkIncidentLatency checks that the median of busy fetion rows' median
+// latency bucket is several times higher inside incidents than outside.
+func checkIncidentLatency(t *testing.T, p50normal, p50bad []uint64) {
 	if len(p50bad) == 0 || len(p50normal) == 0 {
 		t.Fatal("no busy fetion→msn intervals to compare latency")
 	}

@@ -48,13 +48,28 @@ func scanAll(t *testing.T, rows queries.Rows) [][]any {
 	return out
 }
 
+// testOldServerDecodes checks the read side of the engine against an old
+// server. The checks run in order on one engine, each in its own function so
+// a failure points at the behaviour it is about; the last one closes it.
 func testOldServerDecodes(t *testing.T, url string) {
 	e := openOld(t, url, Options{Database: "imscope_decode"})
 	ctx := context.Background()
 	if e.Database() != "imscope_decode" || e.Kind() != "server" {
 		t.Fatalf("Database %q Kind %q", e.Database(), e.Kind())
 	}
+	checkOldServerColumnTypes(ctx, t, e)
+	checkOldServerTypedScan(ctx, t, e)
+	checkOldServerStreaming(ctx, t, e)
+	checkOldServerEmptyResults(ctx, t, e)
+	checkOldServerErrors(ctx, t, e)
+	checkOldServerDeadlines(ctx, t, e, url)
+	checkOldServerClosed(ctx, t, e)
+}
 
+// checkOldServerColumnTypes decodes one row holding a column of every type
+// the native protocol decoder knows, into *any, checking both the type name
+// the server reports and the Go value it decodes to.
+func checkOldServerColumnTypes(ctx context.Context, t *testing.T, e *Engine) {
 	// The server runs in Asia/Tokyo (UTC+9): a Date still comes back as
 	// midnight UTC of its day and a DateTime as its instant in UTC.
 	cols := []struct {
@@ -113,9 +128,12 @@ func testOldServerDecodes(t *testing.T, url string) {
 			t.Errorf("%s: %T %#v, want %T %#v", c.expr, got[0][i], got[0][i], c.want, c.want)
 		}
 	}
+}
 
-	// Typed destinations go through queries.ScanValue as on the embedded engine.
-	rows, err = e.Query(ctx, "SELECT toUInt16(7), [1, 2], CAST(NULL AS Nullable(String)), toNullable('x'), toDate('2020-01-02')")
+// checkOldServerTypedScan scans into typed destinations, which go through
+// queries.ScanValue as on the embedded engine.
+func checkOldServerTypedScan(ctx context.Context, t *testing.T, e *Engine) {
+	rows, err := e.Query(ctx, "SELECT toUInt16(7), [1, 2], CAST(NULL AS Nullable(String)), toNullable('x'), toDate('2020-01-02')")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,9 +154,12 @@ func testOldServerDecodes(t *testing.T, url string) {
 	if n != 7 || !reflect.DeepEqual(arr, []int32{1, 2}) || null != nil || str == nil || *str != "x" || !day.Equal(time.Date(2020, 1, 2, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("typed scan: %v %v %v %v %v", n, arr, null, str, day)
 	}
+}
 
-	// Many blocks, and an early Close that leaves the engine usable.
-	rows, err = e.Query(ctx, "SELECT number FROM system.numbers LIMIT 200000")
+// checkOldServerStreaming reads a result of many blocks to the end, then
+// closes another one early, which must leave the engine usable.
+func checkOldServerStreaming(ctx context.Context, t *testing.T, e *Engine) {
+	rows, err := e.Query(ctx, "SELECT number FROM system.numbers LIMIT 200000")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,9 +185,13 @@ func testOldServerDecodes(t *testing.T, url string) {
 	if rows.Next() {
 		t.Fatal("Next after Close")
 	}
+}
 
-	// An empty result still has its columns.
-	rows, err = e.Query(ctx, "SELECT toUInt8(1) AS x, 'y' AS y WHERE 0")
+// checkOldServerEmptyResults checks the two ways a query yields no rows: an
+// empty result still has its columns, and a statement without a result set
+// through Query is an empty result.
+func checkOldServerEmptyResults(ctx context.Context, t *testing.T, e *Engine) {
+	rows, err := e.Query(ctx, "SELECT toUInt8(1) AS x, 'y' AS y WHERE 0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +199,6 @@ func testOldServerDecodes(t *testing.T, url string) {
 		t.Fatalf("empty result: %v %v %v", got, rows.Columns(), rows.ColumnTypes())
 	}
 
-	// A statement without a result set through Query is an empty result.
 	rows, err = e.Query(ctx, "CREATE TABLE IF NOT EXISTS ddl_through_query (a UInt8) ENGINE = Memory")
 	if err != nil {
 		t.Fatal(err)
@@ -182,9 +206,12 @@ func testOldServerDecodes(t *testing.T, url string) {
 	if len(scanAll(t, rows)) != 0 || len(rows.Columns()) != 0 {
 		t.Fatal("DDL through Query returned rows")
 	}
+}
 
-	// Server errors come back as *queries.Error with ClickHouse's code.
-	_, err = e.Query(ctx, "SELECT * FROM no_such_table")
+// checkOldServerErrors checks that server errors come back as
+// *queries.Error with ClickHouse's code.
+func checkOldServerErrors(ctx context.Context, t *testing.T, e *Engine) {
+	_, err := e.Query(ctx, "SELECT * FROM no_such_table")
 	var qe *queries.Error
 	if !errors.As(err, &qe) || qe.ErrorCode() != 60 || !strings.Contains(qe.Message, "no_such_table") {
 		t.Fatalf("missing table: %v", err)
@@ -192,8 +219,12 @@ func testOldServerDecodes(t *testing.T, url string) {
 	if err := e.Exec(ctx, "SELEC 1"); !errors.As(err, &qe) || qe.ErrorCode() != 62 {
 		t.Fatalf("syntax error: %v", err)
 	}
+}
 
-	// Deadlines: the caller's, and the engine's query timeout otherwise.
+// checkOldServerDeadlines checks both deadlines a query can run into: the
+// caller's, and the engine's query timeout otherwise (on a second engine,
+// which must still answer a Ping afterwards).
+func checkOldServerDeadlines(ctx context.Context, t *testing.T, e *Engine, url string) {
 	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -210,7 +241,11 @@ func testOldServerDecodes(t *testing.T, url string) {
 	if err := timed.Ping(ctx); err != nil {
 		t.Fatalf("Ping after a timeout: %v", err)
 	}
+}
 
+// checkOldServerClosed closes e and checks that it then refuses work with
+// queries.ErrClosed.
+func checkOldServerClosed(ctx context.Context, t *testing.T, e *Engine) {
 	if err := e.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -224,6 +259,17 @@ func testOldServerDecodes(t *testing.T, url string) {
 
 type networkID string // a named string type, as imscope's own
 
+// oldServerEventColumns are the columns of the events table
+// testOldServerBatch creates, one of each type a batch can encode.
+var oldServerEventColumns = []string{"id", "i8", "i32", "u16", "f32", "net", "note", "tags", "nums", "kind", "day", "at", "price", "uid", "code", "pair"}
+
+// oldServerNote is the Nullable(String) value of every other events row,
+// with quotes, escapes and multi-byte characters to encode.
+const oldServerNote = "it's a \"note\"\t\\ 😀中文"
+
+// testOldServerBatch checks the write side of the engine against an old
+// server: one batch of every column type, with refused rows in the middle,
+// read back; then batches closed without Send, and Insert's own errors.
 func testOldServerBatch(t *testing.T, url string) {
 	e := openOld(t, url, Options{Database: "imscope_batch"})
 	ctx := context.Background()
@@ -234,7 +280,17 @@ func testOldServerBatch(t *testing.T, url string) {
 	) ENGINE = MergeTree ORDER BY id`); err != nil {
 		t.Fatal(err)
 	}
-	cols := []string{"id", "i8", "i32", "u16", "f32", "net", "note", "tags", "nums", "kind", "day", "at", "price", "uid", "code", "pair"}
+	const n = 3000
+	checkOldServerBatchSend(ctx, t, e, n)
+	checkOldServerBatchStored(ctx, t, e, n)
+	checkOldServerBatchWithoutSend(ctx, t, e, n)
+	checkOldServerInsertErrors(ctx, t, e)
+}
+
+// checkOldServerBatchSend appends n event rows in one batch (with refused
+// rows after row 10) and sends it; a sent batch refuses more work.
+func checkOldServerBatchSend(ctx context.Context, t *testing.T, e *Engine, n int) {
+	cols := oldServerEventColumns
 	b, err := e.Insert(ctx, "events", cols...)
 	if err != nil {
 		t.Fatal(err)
@@ -242,9 +298,8 @@ func testOldServerBatch(t *testing.T, url string) {
 	defer b.Close()
 
 	tokyo := time.FixedZone("JST", 9*3600)
-	note := "it's a \"note\"\t\\ 😀中文"
+	note := oldServerNote
 	uid := [16]byte{0x61, 0xf0, 0xc4, 0x04, 0x5c, 0xb3, 0x11, 0xe7, 0x90, 0x7b, 0xa6, 0x00, 0x6a, 0xd3, 0xdb, 0xa0}
-	const n = 3000
 	for i := 0; i < n; i++ {
 		var notePtr *string
 		if i%2 == 0 {
@@ -265,30 +320,7 @@ func testOldServerBatch(t *testing.T, url string) {
 			t.Fatalf("row %d: %v", i, err)
 		}
 		if i == 10 {
-			// Rows that do not fit are refused whole; the batch goes on.
-			bad := []struct {
-				col  int
-				val  any
-				want string
-			}{
-				{1, 200, "batch for events, row 12, column i8: 200 is out of range for Int8"},
-				{6, 7, "column note: cannot store int in String"},
-				{9, "sms", `column kind: "sms" is not a value of Enum8('call' = 1, 'chat' = 2)`},
-				{10, nil, "column day: NULL given for Date, which is not Nullable"},
-				{13, "not-a-uuid", `column uid: "not-a-uuid" is not a UUID`},
-				{14, "abcd", "column code: 4 bytes do not fit FixedString(3)"},
-			}
-			for _, c := range bad {
-				row := []any{i, -1, 0, 0, 0.5, "n", nil, []string{}, []any{}, "call", time.Now(), time.Now(), 1.0, "61f0c404-5cb3-11e7-907b-a6006ad3dba0", "ab", []any{1, "y"}}
-				row[c.col] = c.val
-				err := b.Append(row...)
-				if err == nil || !strings.Contains(err.Error(), c.want) {
-					t.Errorf("Append with %s = %#v: %v, want %q", cols[c.col], c.val, err, c.want)
-				}
-			}
-			if err := b.Append(1, 2); err == nil {
-				t.Error("Append with too few values")
-			}
+			checkOldServerRefusedRows(t, b, i)
 		}
 	}
 	if b.Len() != n {
@@ -306,7 +338,41 @@ func testOldServerBatch(t *testing.T, url string) {
 	if err := b.Send(); err == nil {
 		t.Fatal("second Send")
 	}
+}
 
+// checkOldServerRefusedRows appends rows that do not fit the events table
+// to b, after row i: each is refused whole, naming the row and column, and
+// the batch goes on.
+func checkOldServerRefusedRows(t *testing.T, b queries.Batch, i int) {
+	cols := oldServerEventColumns
+	bad := []struct {
+		col  int
+		val  any
+		want string
+	}{
+		{1, 200, "batch for events, row 12, column i8: 200 is out of range for Int8"},
+		{6, 7, "column note: cannot store int in String"},
+		{9, "sms", `column kind: "sms" is not a value of Enum8('call' = 1, 'chat' = 2)`},
+		{10, nil, "column day: NULL given for Date, which is not Nullable"},
+		{13, "not-a-uuid", `column uid: "not-a-uuid" is not a UUID`},
+		{14, "abcd", "column code: 4 bytes do not fit FixedString(3)"},
+	}
+	for _, c := range bad {
+		row := []any{i, -1, 0, 0, 0.5, "n", nil, []string{}, []any{}, "call", time.Now(), time.Now(), 1.0, "61f0c404-5cb3-11e7-907b-a6006ad3dba0", "ab", []any{1, "y"}}
+		row[c.col] = c.val
+		err := b.Append(row...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Append with %s = %#v: %v, want %q", cols[c.col], c.val, err, c.want)
+		}
+	}
+	if err := b.Append(1, 2); err == nil {
+		t.Error("Append with too few values")
+	}
+}
+
+// checkOldServerBatchStored reads back what checkOldServerBatchSend wrote:
+// the aggregates over all n rows, and every column of the first row.
+func checkOldServerBatchStored(ctx context.Context, t *testing.T, e *Engine, n int) {
 	rows, err := e.Query(ctx, "SELECT count(), sum(id), countIf(note IS NULL) FROM events")
 	if err != nil {
 		t.Fatal(err)
@@ -320,16 +386,19 @@ func testOldServerBatch(t *testing.T, url string) {
 		t.Fatal(err)
 	}
 	got = scanAll(t, rows)
-	want := []any{uint64(0), int64(-1), int64(-1000), uint64(65535), 0.5, "net-1", note,
+	want := []any{uint64(0), int64(-1), int64(-1000), uint64(65535), 0.5, "net-1", oldServerNote,
 		[]any{"a", "b"}, []any{nil, int64(0)}, "chat",
 		time.Date(2024, 5, 6, 0, 0, 0, 0, time.UTC), time.Date(2024, 5, 6, 16, 0, 0, 0, time.UTC),
 		12.35, "61f0c404-5cb3-11e7-907b-a6006ad3dba0", "ab\x00", []any{uint64(7), "x"}}
 	if !reflect.DeepEqual(got[0], want) {
 		t.Fatalf("row 0:\n got %#v\nwant %#v", got[0], want)
 	}
+}
 
-	// A batch closed without Send writes nothing; an empty Send is fine.
-	b, err = e.Insert(ctx, "events", "id")
+// checkOldServerBatchWithoutSend checks that a batch closed without Send
+// writes nothing and that an empty Send is fine: events still holds n rows.
+func checkOldServerBatchWithoutSend(ctx context.Context, t *testing.T, e *Engine, n int) {
+	b, err := e.Insert(ctx, "events", "id")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,14 +415,18 @@ func testOldServerBatch(t *testing.T, url string) {
 	if err := b.Send(); err != nil {
 		t.Fatal(err)
 	}
-	rows, err = e.Query(ctx, "SELECT count() FROM events")
+	rows, err := e.Query(ctx, "SELECT count() FROM events")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := scanAll(t, rows); got[0][0] != uint64(n) {
 		t.Fatalf("count after Close without Send: %v", got[0][0])
 	}
+}
 
+// checkOldServerInsertErrors checks that Insert refuses a missing table or
+// column up front.
+func checkOldServerInsertErrors(ctx context.Context, t *testing.T, e *Engine) {
 	if _, err := e.Insert(ctx, "no_such_table", "id"); err == nil || !strings.Contains(err.Error(), "no_such_table") {
 		t.Fatalf("Insert into a missing table: %v", err)
 	}

@@ -14,32 +14,7 @@ func TestResolve(t *testing.T) {
 		opts  Options
 		check func(t *testing.T, c *config)
 	}{
-		{"defaults", Options{URL: "clickhouse://alice:s3cret@db.example:9000/analytics"}, func(t *testing.T, c *config) {
-			if c.db != "analytics" || c.ch.Auth.Database != "analytics" {
-				t.Errorf("database %q / %q", c.db, c.ch.Auth.Database)
-			}
-			if c.ch.Auth.Username != "alice" || c.ch.Auth.Password != "s3cret" {
-				t.Errorf("auth %q %q", c.ch.Auth.Username, c.ch.Auth.Password)
-			}
-			if c.addr != "db.example:9000" || len(c.ch.Addr) != 1 {
-				t.Errorf("addr %q %v", c.addr, c.ch.Addr)
-			}
-			if c.ch.Protocol != clickhouse.Native || c.ch.TLS != nil {
-				t.Errorf("protocol %v TLS %v", c.ch.Protocol, c.ch.TLS)
-			}
-			if c.ch.Compression == nil || c.ch.Compression.Method != clickhouse.CompressionLZ4 {
-				t.Errorf("compression %+v, want LZ4", c.ch.Compression)
-			}
-			if c.ch.MaxOpenConns != 10 || c.ch.MaxIdleConns != 5 {
-				t.Errorf("pool %d/%d, want 10/5", c.ch.MaxOpenConns, c.ch.MaxIdleConns)
-			}
-			if c.ch.DialTimeout != DefaultDialTimeout || c.queryTimeout != DefaultQueryTimeout {
-				t.Errorf("timeouts %v %v", c.ch.DialTimeout, c.queryTimeout)
-			}
-			if c.ch.Logger == nil || c.log == nil {
-				t.Error("no logger")
-			}
-		}},
+		{"defaults", Options{URL: "clickhouse://alice:s3cret@db.example:9000/analytics"}, checkResolvedDefaults},
 		{"database option overrides the URL's", Options{URL: "clickhouse://h:9000/fromurl", Database: "fromopts"}, func(t *testing.T, c *config) {
 			if c.db != "fromopts" || c.ch.Auth.Database != "fromopts" {
 				t.Errorf("database %q", c.db)
@@ -60,23 +35,7 @@ func TestResolve(t *testing.T) {
 				t.Errorf("addr %q", c.addr)
 			}
 		}},
-		{"URL settings are kept", Options{URL: "clickhouse://h:9000/db?dial_timeout=3s&compress=zstd&max_open_conns=3&max_execution_time=60&secure=true"}, func(t *testing.T, c *config) {
-			if c.ch.DialTimeout != 3*time.Second {
-				t.Errorf("dial timeout %v, want the URL's 3s", c.ch.DialTimeout)
-			}
-			if c.ch.Compression.Method != clickhouse.CompressionZSTD {
-				t.Errorf("compression %v, want the URL's zstd", c.ch.Compression.Method)
-			}
-			if c.ch.MaxOpenConns != 3 || c.ch.MaxIdleConns != 3 {
-				t.Errorf("pool %d/%d, want 3/3", c.ch.MaxOpenConns, c.ch.MaxIdleConns)
-			}
-			if c.ch.Settings["max_execution_time"] != 60 {
-				t.Errorf("settings %v", c.ch.Settings)
-			}
-			if c.ch.TLS == nil {
-				t.Error("secure=true gave no TLS")
-			}
-		}},
+		{"URL settings are kept", Options{URL: "clickhouse://h:9000/db?dial_timeout=3s&compress=zstd&max_open_conns=3&max_execution_time=60&secure=true"}, checkResolvedURLSettings},
 		{"options override URL timeouts", Options{URL: "clickhouse://h:9000?dial_timeout=3s", DialTimeout: time.Second, QueryTimeout: time.Minute}, func(t *testing.T, c *config) {
 			if c.ch.DialTimeout != time.Second || c.queryTimeout != time.Minute {
 				t.Errorf("timeouts %v %v", c.ch.DialTimeout, c.queryTimeout)
@@ -97,6 +56,57 @@ func TestResolve(t *testing.T) {
 			}
 			tt.check(t, c)
 		})
+	}
+}
+
+// checkResolvedDefaults checks everything resolve fills in for a URL that
+// sets nothing but the address, credentials and database. It is a named
+// function rather than a literal in TestResolve's table because it is long
+// enough to bury the table.
+func checkResolvedDefaults(t *testing.T, c *config) {
+	if c.db != "analytics" || c.ch.Auth.Database != "analytics" {
+		t.Errorf("database %q / %q", c.db, c.ch.Auth.Database)
+	}
+	if c.ch.Auth.Username != "alice" || c.ch.Auth.Password != "s3cret" {
+		t.Errorf("auth %q %q", c.ch.Auth.Username, c.ch.Auth.Password)
+	}
+	if c.addr != "db.example:9000" || len(c.ch.Addr) != 1 {
+		t.Errorf("addr %q %v", c.addr, c.ch.Addr)
+	}
+	if c.ch.Protocol != clickhouse.Native || c.ch.TLS != nil {
+		t.Errorf("protocol %v TLS %v", c.ch.Protocol, c.ch.TLS)
+	}
+	if c.ch.Compression == nil || c.ch.Compression.Method != clickhouse.CompressionLZ4 {
+		t.Errorf("compression %+v, want LZ4", c.ch.Compression)
+	}
+	if c.ch.MaxOpenConns != 10 || c.ch.MaxIdleConns != 5 {
+		t.Errorf("pool %d/%d, want 10/5", c.ch.MaxOpenConns, c.ch.MaxIdleConns)
+	}
+	if c.ch.DialTimeout != DefaultDialTimeout || c.queryTimeout != DefaultQueryTimeout {
+		t.Errorf("timeouts %v %v", c.ch.DialTimeout, c.queryTimeout)
+	}
+	if c.ch.Logger == nil || c.log == nil {
+		t.Error("no logger")
+	}
+}
+
+// checkResolvedURLSettings checks that settings given in the URL win over
+// resolve's defaults. Named for the same reason as checkResolvedDefaults.
+func checkResolvedURLSettings(t *testing.T, c *config) {
+	if c.ch.DialTimeout != 3*time.Second {
+		t.Errorf("dial timeout %v, want the URL's 3s", c.ch.DialTimeout)
+	}
+	if c.ch.Compression.Method != clickhouse.CompressionZSTD {
+		t.Errorf("compression %v, want the URL's zstd", c.ch.Compression.Method)
+	}
+	if c.ch.MaxOpenConns != 3 || c.ch.MaxIdleConns != 3 {
+		t.Errorf("pool %d/%d, want 3/3", c.ch.MaxOpenConns, c.ch.MaxIdleConns)
+	}
+	if c.ch.Settings["max_execution_time"] != 60 {
+		t.Errorf("settings %v", c.ch.Settings)
+	}
+	if c.ch.TLS == nil {
+		t.Error("secure=true gave no TLS")
 	}
 }
 

@@ -57,7 +57,9 @@ func (p *Parser) emit(f *Family) error {
 	return nil
 }
 
-// omDescriptor reads a # TYPE, # HELP or # UNIT line.
+// omDescriptor reads a # TYPE, # HELP or # UNIT line: its grammar first
+// (descriptorSyntax), then what it says of its family, which must not have
+// had samples yet, nor the same kind of line before.
 func (p *Parser) omDescriptor(l []byte) error {
 	if len(l) < 8 || l[1] != ' ' || l[6] != ' ' {
 		return p.syntax(l, 1)
@@ -78,61 +80,90 @@ func (p *Parser) omDescriptor(l []byte) error {
 		return p.syntax(l, len(l))
 	}
 	value = value[:len(value)-1]
-	switch kind {
-	case "TYPE":
-		if _, ok := omTypes[string(value)]; !ok {
-			return p.syntax(l, i+1)
-		}
-	case "HELP":
-		if n, ok := escapedString(value); !ok || n != len(value) {
-			return p.syntax(l, i+1+n)
-		}
-	case "UNIT":
-		for j, c := range value {
-			if !nameChar(c, true) {
-				return p.syntax(l, i+1+j)
-			}
-		}
+	if err := p.descriptorSyntax(l, kind, i+1, value); err != nil {
+		return err
 	}
-
 	f, err := p.descriptorFamily(name)
 	if err != nil {
 		return err
 	}
 	switch kind {
 	case "TYPE":
-		if f.hasType {
-			return p.fail("second TYPE line for metric name %q", f.name)
-		}
-		t := omTypes[string(value)]
-		if t < 0 {
-			return p.fail("unsupported metric type %q", value)
-		}
-		f.Type, f.typeSet, f.hasType = Type(t), true, true
-		p.version++
+		return p.omType(f, value)
 	case "HELP":
-		if f.HasHelp {
-			return p.fail("second HELP line for metric name %q", f.name)
+		return p.omHelp(f, value)
+	}
+	return p.omUnit(f, value)
+}
+
+// descriptorSyntax checks a metadata line's value, at start in l, against
+// the grammar for its kind: a TYPE keyword, an escaped string of HELP text,
+// a UNIT of name characters. Grammar errors come before the family's.
+func (p *Parser) descriptorSyntax(l []byte, kind string, start int, value []byte) error {
+	switch kind {
+	case "TYPE":
+		if _, ok := omTypes[string(value)]; !ok {
+			return p.syntax(l, start)
 		}
-		if bytes.HasSuffix(value, []byte("\r")) {
-			return p.fail("unexpected carriage return in HELP for metric %q", f.name)
+	case "HELP":
+		if n, ok := escapedString(value); !ok || n != len(value) {
+			return p.syntax(l, start+n)
 		}
-		setHelp(f, p.unescape(value))
 	case "UNIT":
-		if f.hasUnit {
-			return p.fail("second UNIT line for metric name %q", f.name)
-		}
-		f.hasUnit = true
-		if len(value) > 0 {
-			if !strings.HasSuffix(f.name, "_"+string(value)) {
-				return p.fail("unit %q not a suffix of metric %q", value, f.name)
+		for j, c := range value {
+			if !nameChar(c, true) {
+				return p.syntax(l, start+j)
 			}
-			if string(value) != f.unitCache {
-				f.unitCache = string(value)
-			}
-			f.Unit = f.unitCache
 		}
 	}
+	return nil
+}
+
+// omType sets f's type from a TYPE line whose keyword the grammar accepted:
+// info and stateset are refused, as expfmt has no type for them.
+func (p *Parser) omType(f *Family, value []byte) error {
+	if f.hasType {
+		return p.fail("second TYPE line for metric name %q", f.name)
+	}
+	t := omTypes[string(value)]
+	if t < 0 {
+		return p.fail("unsupported metric type %q", value)
+	}
+	f.Type, f.typeSet, f.hasType = Type(t), true, true
+	p.version++
+	return nil
+}
+
+// omHelp sets f's help from a HELP line's text, unescaped.
+func (p *Parser) omHelp(f *Family, value []byte) error {
+	if f.HasHelp {
+		return p.fail("second HELP line for metric name %q", f.name)
+	}
+	if bytes.HasSuffix(value, []byte("\r")) {
+		return p.fail("unexpected carriage return in HELP for metric %q", f.name)
+	}
+	setHelp(f, p.unescape(value))
+	return nil
+}
+
+// omUnit sets f's unit from a UNIT line: an empty unit is none; any other
+// must end f's name (after a '_'). The string is kept from one body to the
+// next, so the same unit costs no allocation.
+func (p *Parser) omUnit(f *Family, value []byte) error {
+	if f.hasUnit {
+		return p.fail("second UNIT line for metric name %q", f.name)
+	}
+	f.hasUnit = true
+	if len(value) == 0 {
+		return nil
+	}
+	if !strings.HasSuffix(f.name, "_"+string(value)) {
+		return p.fail("unit %q not a suffix of metric %q", value, f.name)
+	}
+	if string(value) != f.unitCache {
+		f.unitCache = string(value)
+	}
+	f.Unit = f.unitCache
 	return nil
 }
 
@@ -232,32 +263,57 @@ func (p *Parser) omSample(l []byte) error {
 	return p.omJoin(f, value, exemplar != nil)
 }
 
-// omJoin checks the sample's labels and value against its family and role,
-// and joins it to its series.
+// omJoin checks the sample's labels (omLabelSet) and value against its
+// family and role, and joins it to its series: every gauge or unknown line
+// starts one; a counter's _total and _created lines pair up (omCounter); a
+// histogram's or summary's lines share the series of their label set
+// (omGroup).
 func (p *Parser) omJoin(f *Family, value []byte, exemplar bool) error {
+	sig, err := p.omLabelSet(f)
+	if err != nil {
+		return err
+	}
+	switch f.Type {
+	case Gauge, Untyped:
+		if exemplar {
+			return p.fail("exemplar not allowed on %s metric %q", f.Type, f.name)
+		}
+		p.sample.Series, p.sample.New = p.newSeries(), true
+		return nil
+	case Counter:
+		return p.omCounter(f, sig, value, exemplar)
+	}
+	return p.omGroup(f, sig, value, exemplar)
+}
+
+// omLabelSet checks the line's labels — no __name__, no name twice — and
+// reads the quantile of a quantile line or the le of a bucket into Bound;
+// the other labels are the series'. It returns the series' signature:
+// the family's name and those labels, in any order.
+func (p *Parser) omLabelSet(f *Family) (uint64, error) {
 	s := &p.sample
 	sig := pairHash("__name__", f.name)
 	for i := range p.lbls {
 		t := &p.lbls[i]
 		if string(t.name) == "__name__" {
-			return p.fail("label name %q is reserved", "__name__")
+			return 0, p.fail("label name %q is reserved", "__name__")
 		}
 		for _, u := range p.lbls[:i] {
 			if string(u.name) == string(t.name) {
-				return p.fail("duplicate label %q for metric %q", t.name, f.name)
+				return 0, p.fail("duplicate label %q for metric %q", t.name, f.name)
 			}
 		}
 		switch {
 		case s.Role == RoleQuantile && string(t.name) == "quantile":
 			q, err := parseFloat(t.value)
 			if err != nil || math.IsNaN(q) || q < 0 || q > 1 {
-				return p.fail("invalid quantile %q for summary %q", t.value, f.name)
+				return 0, p.fail("invalid quantile %q for summary %q", t.value, f.name)
 			}
 			s.Bound = q
 		case s.Role == RoleBucket && string(t.name) == "le":
 			le, err := parseFloat(t.value)
 			if err != nil || math.IsNaN(le) {
-				return p.fail("invalid bucket bound %q for histogram %q", t.value, f.name)
+				return 0, p.fail("invalid bucket bound %q for histogram %q", t.value, f.name)
 			}
 			s.Bound = le
 		default:
@@ -265,47 +321,52 @@ func (p *Parser) omJoin(f *Family, value []byte, exemplar bool) error {
 			sig += pairHash(str(t.name), str(t.value))
 		}
 	}
-	v := s.Value
-	switch f.Type {
-	case Gauge, Untyped:
-		if exemplar {
-			return p.fail("exemplar not allowed on %s metric %q", f.Type, f.name)
+	return sig, nil
+}
+
+// omCounter joins a counter's _total or _created line to its series: the
+// other line of the pair with the same labels, when it has not had its own
+// yet, or else a new series. f.missing counts the series with _created and
+// no _total so far, which emit refuses when the family ends.
+func (p *Parser) omCounter(f *Family, sig uint64, value []byte, exemplar bool) error {
+	s := &p.sample
+	key := groupKey{fam: f, sig: sig}
+	g, ok := p.groups[key]
+	if s.Role == RoleValue {
+		if v := s.Value; math.IsNaN(v) || v < 0 {
+			return p.fail("counter value must not be negative or NaN for %q", f.name)
 		}
-		s.Series, s.New = p.newSeries(), true
-		return nil
-	case Counter:
-		key := groupKey{fam: f, sig: sig}
-		g, ok := p.groups[key]
-		if s.Role == RoleValue {
-			if math.IsNaN(v) || v < 0 {
-				return p.fail("counter value must not be negative or NaN for %q", f.name)
-			}
-			if !ok || g.hasValue {
-				g = group{id: p.newSeries(), fam: f}
-				s.New = true
-			} else {
-				f.missing--
-			}
-			g.hasValue = true
+		if !ok || g.hasValue {
+			g = group{id: p.newSeries(), fam: f}
+			s.New = true
 		} else {
-			if exemplar {
-				return p.fail("exemplar not allowed on _created line for %q", f.name)
-			}
-			if err := p.created(value); err != nil {
-				return err
-			}
-			if !ok || g.hasCreated {
-				g = group{id: p.newSeries(), fam: f}
-				s.New = true
-				f.missing++
-			}
-			g.hasCreated = true
+			f.missing--
 		}
-		p.groups[key] = g
-		s.Series = g.id
-		return nil
+		g.hasValue = true
+	} else {
+		if exemplar {
+			return p.fail("exemplar not allowed on _created line for %q", f.name)
+		}
+		if err := p.created(value); err != nil {
+			return err
+		}
+		if !ok || g.hasCreated {
+			g = group{id: p.newSeries(), fam: f}
+			s.New = true
+			f.missing++
+		}
+		g.hasCreated = true
 	}
-	// Summaries and histograms.
+	p.groups[key] = g
+	s.Series = g.id
+	return nil
+}
+
+// omGroup joins a summary's or histogram's line to the series of its label
+// set (exemplars only on buckets), then checks its value for its role
+// (omGroupValue).
+func (p *Parser) omGroup(f *Family, sig uint64, value []byte, exemplar bool) error {
+	s := &p.sample
 	switch {
 	case f.Type == Summary && exemplar:
 		return p.fail("exemplar not allowed on summary metric %q", f.name)
@@ -319,6 +380,15 @@ func (p *Parser) omJoin(f *Family, value []byte, exemplar bool) error {
 		s.Series, s.New = p.newSeries(), true
 		p.groups[key] = group{id: s.Series, fam: f}
 	}
+	return p.omGroupValue(f, value)
+}
+
+// omGroupValue checks a summary's or histogram's line for its role: a
+// quantile or bucket has its bound, counts are not negative (a summary's
+// a whole number), and a _created line's value is a timestamp.
+func (p *Parser) omGroupValue(f *Family, value []byte) error {
+	s := &p.sample
+	v := s.Value
 	switch s.Role {
 	case RoleQuantile:
 		if math.IsNaN(s.Bound) {

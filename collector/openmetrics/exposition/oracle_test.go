@@ -88,7 +88,9 @@ func ours(body []byte, f Format) verdict {
 }
 
 // parsed builds client_model families from the Parser's samples, the way
-// expfmt fills them.
+// expfmt fills them: each sample finds its family (dtoFamily) and its series
+// (newMetric, on its first line), then sets its part of the series
+// (setTimestamp, setValue); histograms are normalised at the end.
 func parsed(p *Parser, r io.Reader, f Format) (map[string]*dto.MetricFamily, error) {
 	p.Reset(r, f)
 	fams := map[string]*dto.MetricFamily{}
@@ -102,124 +104,171 @@ func parsed(p *Parser, r io.Reader, f Format) (map[string]*dto.MetricFamily, err
 		if err != nil {
 			return nil, err
 		}
-		mf := byFamily[s.Family]
-		if mf == nil {
-			mf = fams[s.Family.Name]
-			if mf == nil {
-				mf = &dto.MetricFamily{Name: proto.String(s.Family.Name), Type: dto.MetricType(s.Family.Type).Enum()}
-				if s.Family.HasHelp {
-					mf.Help = proto.String(s.Family.Help)
-				}
-				if s.Family.Unit != "" {
-					mf.Unit = proto.String(s.Family.Unit)
-				}
-				fams[s.Family.Name] = mf
-			}
-			byFamily[s.Family] = mf
-		}
+		mf := dtoFamily(fams, byFamily, s.Family)
 		m := series[s.Series]
 		if s.New {
-			m = &dto.Metric{}
-			for _, l := range s.Labels(nil) {
-				m.Label = append(m.Label, &dto.LabelPair{Name: proto.String(l.Name), Value: proto.String(l.Value)})
-			}
-			switch s.Family.Type {
-			case Counter:
-				m.Counter = &dto.Counter{}
-			case Gauge:
-				m.Gauge = &dto.Gauge{}
-			case Untyped:
-				m.Untyped = &dto.Untyped{}
-			case Summary:
-				m.Summary = &dto.Summary{}
-			default:
-				m.Histogram = &dto.Histogram{}
-			}
+			m = newMetric(s)
 			series[s.Series] = m
 			mf.Metric = append(mf.Metric, m)
 		}
-		if s.Role != RoleCreated {
-			switch {
-			case f == OpenMetrics && m.Counter != nil:
-				m.TimestampMs = nil
-				if s.HasTimestamp {
-					m.TimestampMs = proto.Int64(s.TimestampMs)
-				}
-			case s.HasTimestamp:
-				m.TimestampMs = proto.Int64(s.TimestampMs)
-			}
-		}
-		created := &timestamppb.Timestamp{Seconds: s.Created.Seconds, Nanos: s.Created.Nanos}
-		v := s.Value
-		switch {
-		case m.Counter != nil:
-			if s.Role == RoleCreated {
-				m.Counter.CreatedTimestamp = created
-			} else {
-				m.Counter.Value = proto.Float64(v)
-			}
-		case m.Gauge != nil:
-			m.Gauge.Value = proto.Float64(v)
-		case m.Untyped != nil:
-			m.Untyped.Value = proto.Float64(v)
-		case m.Summary != nil:
-			switch s.Role {
-			case RoleCount:
-				m.Summary.SampleCount = proto.Uint64(uint64(v))
-			case RoleSum:
-				m.Summary.SampleSum = proto.Float64(v)
-			case RoleQuantile:
-				m.Summary.Quantile = append(m.Summary.Quantile, &dto.Quantile{Quantile: proto.Float64(s.Bound), Value: proto.Float64(v)})
-			case RoleCreated:
-				m.Summary.CreatedTimestamp = created
-			}
-		case m.Histogram != nil:
-			h := m.Histogram
-			switch s.Role {
-			case RoleCount:
-				if u := uint64(v); float64(u) == v {
-					h.SampleCount = proto.Uint64(u)
-				} else {
-					h.SampleCountFloat = proto.Float64(v)
-				}
-			case RoleSum:
-				h.SampleSum = proto.Float64(v)
-			case RoleBucket:
-				b := &dto.Bucket{UpperBound: proto.Float64(s.Bound)}
-				if u := uint64(v); float64(u) == v {
-					b.CumulativeCount = proto.Uint64(u)
-				} else {
-					b.CumulativeCountFloat = proto.Float64(v)
-				}
-				h.Bucket = append(h.Bucket, b)
-			case RoleCreated:
-				h.CreatedTimestamp = created
-			}
-		}
+		setTimestamp(m, s, f)
+		setValue(m, s)
 	}
-	// expfmt's normalizeHistogram: one float count makes every count float.
 	for _, m := range series {
-		h := m.GetHistogram()
-		if h == nil {
-			continue
-		}
-		floats := h.GetSampleCountFloat() != 0
-		for _, b := range h.GetBucket() {
-			floats = floats || b.GetCumulativeCountFloat() != 0
-		}
-		if !floats {
-			continue
-		}
-		if h.GetSampleCountFloat() == 0 {
-			h.SampleCountFloat, h.SampleCount = proto.Float64(float64(h.GetSampleCount())), nil
-		}
-		for _, b := range h.GetBucket() {
-			if b.GetCumulativeCountFloat() == 0 {
-				b.CumulativeCountFloat, b.CumulativeCount = proto.Float64(float64(b.GetCumulativeCount())), nil
-			}
-		}
+		normalizeHistogram(m.GetHistogram())
 	}
 	return fams, nil
+}
+
+// dtoFamily is the client_model family of fam, made on its first sample:
+// families of one name (an OpenMetrics family resumed after another, which
+// expfmt reads as two) are merged, as oracle does.
+func dtoFamily(fams map[string]*dto.MetricFamily, byFamily map[*Family]*dto.MetricFamily, fam *Family) *dto.MetricFamily {
+	if mf := byFamily[fam]; mf != nil {
+		return mf
+	}
+	mf := fams[fam.Name]
+	if mf == nil {
+		mf = &dto.MetricFamily{Name: proto.String(fam.Name), Type: dto.MetricType(fam.Type).Enum()}
+		if fam.HasHelp {
+			mf.Help = proto.String(fam.Help)
+		}
+		if fam.Unit != "" {
+			mf.Unit = proto.String(fam.Unit)
+		}
+		fams[fam.Name] = mf
+	}
+	byFamily[fam] = mf
+	return mf
+}
+
+// newMetric is the series a sample starts: its labels, and the empty value
+// of its family's type.
+func newMetric(s *Sample) *dto.Metric {
+	m := &dto.Metric{}
+	for _, l := range s.Labels(nil) {
+		m.Label = append(m.Label, &dto.LabelPair{Name: proto.String(l.Name), Value: proto.String(l.Value)})
+	}
+	switch s.Family.Type {
+	case Counter:
+		m.Counter = &dto.Counter{}
+	case Gauge:
+		m.Gauge = &dto.Gauge{}
+	case Untyped:
+		m.Untyped = &dto.Untyped{}
+	case Summary:
+		m.Summary = &dto.Summary{}
+	default:
+		m.Histogram = &dto.Histogram{}
+	}
+	return m
+}
+
+// setTimestamp is expfmt's keeping of a series' timestamp: the last line's
+// that has one; an OpenMetrics counter's is its _total line's, even none.
+// _created lines leave it alone.
+func setTimestamp(m *dto.Metric, s *Sample, f Format) {
+	switch {
+	case s.Role == RoleCreated:
+	case f == OpenMetrics && m.Counter != nil:
+		m.TimestampMs = nil
+		if s.HasTimestamp {
+			m.TimestampMs = proto.Int64(s.TimestampMs)
+		}
+	case s.HasTimestamp:
+		m.TimestampMs = proto.Int64(s.TimestampMs)
+	}
+}
+
+// setValue sets the part of its series a sample is: the value, a created
+// timestamp, or a summary's or histogram's part (setSummary, setHistogram).
+func setValue(m *dto.Metric, s *Sample) {
+	v := s.Value
+	switch {
+	case m.Counter != nil:
+		if s.Role == RoleCreated {
+			m.Counter.CreatedTimestamp = createdOf(s)
+		} else {
+			m.Counter.Value = proto.Float64(v)
+		}
+	case m.Gauge != nil:
+		m.Gauge.Value = proto.Float64(v)
+	case m.Untyped != nil:
+		m.Untyped.Value = proto.Float64(v)
+	case m.Summary != nil:
+		setSummary(m.Summary, s)
+	case m.Histogram != nil:
+		setHistogram(m.Histogram, s)
+	}
+}
+
+// createdOf is a _created line's timestamp, as expfmt stores it.
+func createdOf(s *Sample) *timestamppb.Timestamp {
+	return &timestamppb.Timestamp{Seconds: s.Created.Seconds, Nanos: s.Created.Nanos}
+}
+
+// setSummary sets a summary's count, sum, quantile or created timestamp.
+func setSummary(sm *dto.Summary, s *Sample) {
+	v := s.Value
+	switch s.Role {
+	case RoleCount:
+		sm.SampleCount = proto.Uint64(uint64(v))
+	case RoleSum:
+		sm.SampleSum = proto.Float64(v)
+	case RoleQuantile:
+		sm.Quantile = append(sm.Quantile, &dto.Quantile{Quantile: proto.Float64(s.Bound), Value: proto.Float64(v)})
+	case RoleCreated:
+		sm.CreatedTimestamp = createdOf(s)
+	}
+}
+
+// setHistogram sets a histogram's count, sum, bucket or created timestamp;
+// expfmt stores a whole count as an integer, any other as a float.
+func setHistogram(h *dto.Histogram, s *Sample) {
+	v := s.Value
+	switch s.Role {
+	case RoleCount:
+		if u := uint64(v); float64(u) == v {
+			h.SampleCount = proto.Uint64(u)
+		} else {
+			h.SampleCountFloat = proto.Float64(v)
+		}
+	case RoleSum:
+		h.SampleSum = proto.Float64(v)
+	case RoleBucket:
+		b := &dto.Bucket{UpperBound: proto.Float64(s.Bound)}
+		if u := uint64(v); float64(u) == v {
+			b.CumulativeCount = proto.Uint64(u)
+		} else {
+			b.CumulativeCountFloat = proto.Float64(v)
+		}
+		h.Bucket = append(h.Bucket, b)
+	case RoleCreated:
+		h.CreatedTimestamp = createdOf(s)
+	}
+}
+
+// normalizeHistogram is expfmt's: one float count makes every count of the
+// histogram float. h may be nil (not a histogram).
+func normalizeHistogram(h *dto.Histogram) {
+	if h == nil {
+		return
+	}
+	floats := h.GetSampleCountFloat() != 0
+	for _, b := range h.GetBucket() {
+		floats = floats || b.GetCumulativeCountFloat() != 0
+	}
+	if !floats {
+		return
+	}
+	if h.GetSampleCountFloat() == 0 {
+		h.SampleCountFloat, h.SampleCount = proto.Float64(float64(h.GetSampleCount())), nil
+	}
+	for _, b := range h.GetBucket() {
+		if b.GetCumulativeCountFloat() == 0 {
+			b.CumulativeCountFloat, b.CumulativeCount = proto.Float64(float64(b.GetCumulativeCount())), nil
+		}
+	}
 }
 
 // render writes each family out in a form that compares: NaN equal to NaN,

@@ -77,52 +77,65 @@ func (p *Parser) defaultType() {
 	}
 }
 
+// textScan is what reading one sample line's name and label set keeps: a
+// sample line is read by textSample, textLabels, textLabel and
+// textBracedName, and ended by closeBraces.
+type textScan struct {
+	start     int     // where the line's series text starts
+	ascii     bool    // the line is ASCII: every name and value is valid UTF-8
+	inBraces  bool    // the line starts with '{': the name, if any, is inside
+	metric    bool    // a name has been read: labels have a series to go to
+	named     bool    // inside braces: the name was among the labels
+	prev      *Family // the current family before this line
+	prevGroup bool    // ... was a histogram or summary
+}
+
+// textSample reads a sample line from start: a name, then its label set in
+// braces or none, then the value (textValue); or a label set in braces that
+// holds the name among its labels.
 func (p *Parser) textSample(l []byte, start int) error {
 	p.lbls, p.arena = p.lbls[:0], p.arena[:0]
-	ascii := isASCII(l) // then every name and value is valid UTF-8
-	prev, prevGroup := p.cur, p.curType().isGroup()
-	inBraces := l[start] == '{'
-	metric := false      // a name has been read: labels have a series to go to
-	namePresent := false // inside braces: the name was among them
-	end := 0             // end of the series text
-	i := start
-	if !inBraces {
-		name, j, err := p.readName(l, i, true)
-		if err != nil {
-			return err
-		}
-		if len(name) == 0 {
-			return p.fail("invalid metric name")
-		}
-		if err := p.setFamily(name); err != nil {
-			return err
-		}
-		p.defaultType()
-		metric, end = true, j
-		if blank(l[j]) {
-			if j = skipBlank(l, j+1); j == len(l) {
-				return p.fail(errEOF)
-			}
-		}
+	sc := textScan{start: start, ascii: isASCII(l), inBraces: l[start] == '{', prev: p.cur, prevGroup: p.curType().isGroup()}
+	if sc.inBraces {
 		p.startLabels()
-		if l[j] != '{' {
-			return p.textValue(l, start, end, j, false)
-		}
-		i = j + 1
-	} else {
-		p.startLabels()
-		i++
+		return p.textLabels(l, start+1, &sc)
 	}
+	name, end, err := p.readName(l, start, true)
+	if err != nil {
+		return err
+	}
+	if len(name) == 0 {
+		return p.fail("invalid metric name")
+	}
+	if err := p.setFamily(name); err != nil {
+		return err
+	}
+	p.defaultType()
+	sc.metric = true
+	j := end
+	if blank(l[j]) {
+		if j = skipBlank(l, j+1); j == len(l) {
+			return p.fail(errEOF)
+		}
+	}
+	p.startLabels()
+	if l[j] != '{' {
+		return p.textValue(l, start, end, j, false)
+	}
+	return p.textLabels(l, j+1, &sc)
+}
+
+// textLabels reads the label set from i, after its '{', item by item, up to
+// the '}' and on to the value. An item is a label (textLabel) or, in braces
+// that opened the line, the metric name (textBracedName).
+func (p *Parser) textLabels(l []byte, i int, sc *textScan) error {
 	for {
 		j := skipBlank(l, i)
 		if j == len(l) {
 			return p.fail(errEOF)
 		}
 		if l[j] == '}' {
-			if !metric {
-				return p.fail("invalid metric name")
-			}
-			return p.closeBraces(l, start, j, inBraces && prev != p.cur, prevGroup)
+			return p.closeBraces(l, j, sc)
 		}
 		name, k, err := p.readName(l, j, false)
 		if err != nil {
@@ -137,74 +150,18 @@ func (p *Parser) textSample(l []byte, start int) error {
 			}
 		}
 		if l[k] != '=' {
-			if !inBraces {
-				return p.fail("expected '=' after label name, found %q", l[k])
+			if err := p.textBracedName(l, k, name, sc); err != nil {
+				return err
 			}
-			if namePresent {
-				return p.fail("multiple metric names for metric %q", p.curName())
+			if l[k] == '}' {
+				return p.closeBraces(l, k, sc)
 			}
-			switch l[k] {
-			case ',', '}':
-				if err := p.setFamily(name); err != nil {
-					return err
-				}
-				p.defaultType()
-				metric, namePresent = true, true
-				if l[k] == '}' {
-					return p.closeBraces(l, start, k, prev != p.cur, prevGroup)
-				}
-				i = k + 1
-				continue
-			}
-			return p.fail("unexpected end of metric name %q", l[k])
+			i = k + 1
+			continue
 		}
-		if string(name) == "__name__" {
-			return p.fail("label name %q is reserved", "__name__")
-		}
-		if !ascii && !utf8.Valid(name) {
-			return p.fail("invalid label name %q", name)
-		}
-		t := p.curType()
-		special := (t == Summary && string(name) == "quantile") || (t.isHistogram() && string(name) == "le")
-		if !special {
-			p.addLabel(name, nil, true)
-			if p.duplicate(name) {
-				return p.fail("duplicate label names for metric %q", p.curName())
-			}
-		}
-		// The value.
-		j = skipBlank(l, k+1)
-		if j == len(l) {
-			return p.fail(errEOF)
-		}
-		if l[j] != '"' {
-			return p.fail("expected '\"' at start of label value, found %q", l[j])
-		}
-		value, k, err := p.readValue(l, j+1)
+		value, k, err := p.textLabel(l, k+1, name, sc.ascii)
 		if err != nil {
 			return err
-		}
-		if !ascii && !utf8.Valid(value) {
-			return p.fail("invalid label value %q", value)
-		}
-		if !special {
-			p.lbls[len(p.lbls)-1].value = value
-		}
-		switch {
-		case t == Summary && string(name) == "quantile":
-			if p.text.quantile, err = parseFloat(value); err != nil {
-				return p.fail("expected float as value for 'quantile' label, got %q", value)
-			}
-		case t.isHistogram() && string(name) == "le":
-			if p.text.bucket, err = parseFloat(value); err != nil {
-				return p.fail("expected float as value for 'le' label, got %q", value)
-			}
-		case t.isGroup():
-			if !p.text.labels.started {
-				// expfmt writes into a map it never made, and panics.
-				return p.fail("a label of histogram or summary %q before any series of one", p.curName())
-			}
-			p.text.labels.set(name, value)
 		}
 		j = skipBlank(l, k)
 		if j == len(l) {
@@ -214,26 +171,116 @@ func (p *Parser) textSample(l []byte, start int) error {
 		case ',':
 			i = j + 1
 		case '}':
-			if !metric {
-				return p.fail("invalid metric name")
-			}
-			return p.closeBraces(l, start, j, inBraces && prev != p.cur, prevGroup)
+			return p.closeBraces(l, j, sc)
 		default:
 			return p.fail("unexpected end of label value %q", value)
 		}
 	}
 }
 
-// closeBraces reads on after the '}' at close. moved: the name inside the
-// braces belongs to another family than the line before; with either being
-// a histogram or summary, the labels read before the name depend on the
-// lines before (Sample.Unusual).
-func (p *Parser) closeBraces(l []byte, start, close int, moved, prevGroup bool) error {
+// textBracedName takes name, followed by no '=' but by l[k], as the metric
+// name inside braces: allowed once, in braces that opened the line, and
+// followed by ',' or '}'. The family it names is current from here on, so
+// the labels after it are read under it.
+func (p *Parser) textBracedName(l []byte, k int, name []byte, sc *textScan) error {
+	if !sc.inBraces {
+		return p.fail("expected '=' after label name, found %q", l[k])
+	}
+	if sc.named {
+		return p.fail("multiple metric names for metric %q", p.curName())
+	}
+	if l[k] != ',' && l[k] != '}' {
+		return p.fail("unexpected end of metric name %q", l[k])
+	}
+	if err := p.setFamily(name); err != nil {
+		return err
+	}
+	p.defaultType()
+	sc.metric, sc.named = true, true
+	return nil
+}
+
+// textLabel reads the label named name from k, after its '=': its quoted
+// value, decoded. A label of the series is recorded; the le of a histogram
+// line or the quantile of a summary line is its Bound instead (textBound);
+// a histogram's or summary's labels also go to expfmt's label map, which
+// finds the series the line joins. It returns the value and the index
+// after its closing quote.
+func (p *Parser) textLabel(l []byte, k int, name []byte, ascii bool) ([]byte, int, error) {
+	if string(name) == "__name__" {
+		return nil, k, p.fail("label name %q is reserved", "__name__")
+	}
+	if !ascii && !utf8.Valid(name) {
+		return nil, k, p.fail("invalid label name %q", name)
+	}
+	t := p.curType()
+	special := (t == Summary && string(name) == "quantile") || (t.isHistogram() && string(name) == "le")
+	if !special {
+		p.addLabel(name, nil, true)
+		if p.duplicate(name) {
+			return nil, k, p.fail("duplicate label names for metric %q", p.curName())
+		}
+	}
+	j := skipBlank(l, k)
+	if j == len(l) {
+		return nil, j, p.fail(errEOF)
+	}
+	if l[j] != '"' {
+		return nil, j, p.fail("expected '\"' at start of label value, found %q", l[j])
+	}
+	value, k, err := p.readValue(l, j+1)
+	if err != nil {
+		return nil, k, err
+	}
+	if !ascii && !utf8.Valid(value) {
+		return nil, k, p.fail("invalid label value %q", value)
+	}
+	if special {
+		return value, k, p.textBound(t == Summary, value)
+	}
+	p.lbls[len(p.lbls)-1].value = value
+	if t.isGroup() {
+		if !p.text.labels.started {
+			// expfmt writes into a map it never made, and panics.
+			return nil, k, p.fail("a label of histogram or summary %q before any series of one", p.curName())
+		}
+		p.text.labels.set(name, value)
+	}
+	return value, k, nil
+}
+
+// textBound reads the quantile label of a summary line, or the le of a
+// histogram line: expfmt keeps the last one read, and textValue makes it
+// the sample's Bound.
+func (p *Parser) textBound(quantile bool, value []byte) error {
+	var err error
+	if quantile {
+		if p.text.quantile, err = parseFloat(value); err != nil {
+			return p.fail("expected float as value for 'quantile' label, got %q", value)
+		}
+		return nil
+	}
+	if p.text.bucket, err = parseFloat(value); err != nil {
+		return p.fail("expected float as value for 'le' label, got %q", value)
+	}
+	return nil
+}
+
+// closeBraces reads on after the label set's '}' at close: the line must
+// have a name by now. When the name was inside the braces and belongs to
+// another family than the line before, with either a histogram or summary,
+// the labels read before the name depend on the lines before
+// (Sample.Unusual).
+func (p *Parser) closeBraces(l []byte, close int, sc *textScan) error {
+	if !sc.metric {
+		return p.fail("invalid metric name")
+	}
 	j := skipBlank(l, close+1)
 	if j == len(l) {
 		return p.fail(errEOF)
 	}
-	return p.textValue(l, start, close+1, j, moved && (prevGroup || p.curType().isGroup()))
+	moved := sc.inBraces && sc.prev != p.cur
+	return p.textValue(l, sc.start, close+1, j, moved && (sc.prevGroup || p.curType().isGroup()))
 }
 
 // textValue reads the value and timestamp at i, and joins the line to its
