@@ -32,13 +32,19 @@ type Store struct {
 
 	mu      sync.Mutex
 	cleaned bool
+	// empty holds the staging tables known to exist and be empty, so a
+	// batch skips creating and emptying them: a scrape's few rows cost
+	// half the statements. A batch takes its tables out and puts them back
+	// once it has emptied them; a batch that fails to (or any error)
+	// leaves them out, and the next one creates and empties them again.
+	empty map[string]bool
 }
 
 // NewStore returns a Store writing into e.
 func NewStore(e Engine) *Store {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	return &Store{e: e, suffix: hex.EncodeToString(b[:])}
+	return &Store{e: e, suffix: hex.EncodeToString(b[:]), empty: map[string]bool{}}
 }
 
 // Stored is a row given to a Store whose key was stored already: its index
@@ -223,23 +229,34 @@ func storeKeyed[T any](ctx context.Context, s *Store, k *keyed[T], rows []T) ([]
 	s.dropStaleLocked(ctx)
 	stage := Named("stage", "imscope_stage_"+k.table+"_"+s.suffix)
 	skip := Named("skip", "imscope_skip_"+s.suffix)
-	// Created if missing (the first batch, or dropped by a cleanup), and
-	// emptied: a batch that failed half-way may have left rows in them.
-	for _, step := range []struct{ create, what string }{{k.stage, "staging table of " + k.table}, {sqlSkipStage, "table of staged rows to skip"}} {
-		p := stage
-		if step.create == sqlSkipStage {
-			p = skip
-		}
-		if err := s.e.Exec(ctx, step.create, p); err != nil {
-			return nil, fmt.Errorf("cannot create the %s: %w", step.what, err)
-		}
-		if err := s.e.Exec(ctx, sqlStageTruncate, Named("stage", p.Value)); err != nil {
-			return nil, fmt.Errorf("cannot empty the %s: %w", step.what, err)
-		}
+	kept := s.empty[stage.Value.(string)] || s.empty[skip.Value.(string)]
+	found, err := storeStaged(ctx, s, k, rows, stage, skip)
+	var skipped *SkippedRowsError
+	if err != nil && kept && !errors.As(err, &skipped) && ctx.Err() == nil {
+		// A staging table kept from the last batch may have been dropped
+		// since (another process's cleanup of day-old tables): try once
+		// more with both created afresh. Rows are stored by key, so a
+		// second try never writes a row twice.
+		found, err = storeStaged(ctx, s, k, rows, stage, skip)
 	}
-	defer func() { // free their memory
-		for _, p := range []Param{stage, skip} {
-			_ = s.e.Exec(context.WithoutCancel(ctx), sqlStageTruncate, Named("stage", p.Value))
+	return found, err
+}
+
+// storeStaged stores one batch through the staging tables stage and skip.
+func storeStaged[T any](ctx context.Context, s *Store, k *keyed[T], rows []T, stage, skip Param) (_ []Stored[T], err error) {
+	if err := s.prepare(ctx, k.stage, stage, "staging table of "+k.table); err != nil {
+		return nil, err
+	}
+	if err := s.prepare(ctx, sqlSkipStage, skip, "table of staged rows to skip"); err != nil {
+		return nil, err
+	}
+	skipUsed := false
+	defer func() { // free their memory, and keep them for the next batch
+		s.release(ctx, stage)
+		if skipUsed || err != nil {
+			s.release(ctx, skip)
+		} else {
+			s.empty[skip.Value.(string)] = true
 		}
 	}()
 	cols := append([]string{"ord"}, k.columns...)
@@ -266,6 +283,7 @@ func storeKeyed[T any](ctx context.Context, s *Store, k *keyed[T], rows []T) ([]
 			keep = append(keep, uint32(f.Index))
 		}
 	}
+	skipUsed = len(keep) > 0
 	if err := send(ctx, s.e, skip.Value.(string), []string{"ord"}, len(keep), func(i int) []any { return []any{keep[i]} }); err != nil {
 		return nil, fmt.Errorf("cannot note the stored rows of %s: %w", k.table, err)
 	}
@@ -276,6 +294,34 @@ func storeKeyed[T any](ctx context.Context, s *Store, k *keyed[T], rows []T) ([]
 		return found, skipped
 	}
 	return found, nil
+}
+
+// prepare makes sure the staging table p names exists and is empty: it is
+// created if missing (the first batch, or dropped by a cleanup) and emptied
+// (a batch that failed half-way may have left rows in it), unless the last
+// batch left it so.
+func (s *Store) prepare(ctx context.Context, create string, p Param, what string) error {
+	name := p.Value.(string)
+	if s.empty[name] {
+		delete(s.empty, name)
+		return nil
+	}
+	if err := s.e.Exec(ctx, create, p); err != nil {
+		return fmt.Errorf("cannot create the %s: %w", what, err)
+	}
+	if err := s.e.Exec(ctx, sqlStageTruncate, Named("stage", name)); err != nil {
+		return fmt.Errorf("cannot empty the %s: %w", what, err)
+	}
+	return nil
+}
+
+// release empties a staging table after a batch, even when the batch's
+// context has ended, and notes it empty when that worked.
+func (s *Store) release(ctx context.Context, p Param) {
+	name := p.Value.(string)
+	if s.e.Exec(context.WithoutCancel(ctx), sqlStageTruncate, Named("stage", name)) == nil {
+		s.empty[name] = true
+	}
 }
 
 // existing reads the staged rows whose key is stored, with stored figures.

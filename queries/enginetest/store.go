@@ -171,3 +171,56 @@ func testStoreRefusedRow(t *testing.T, e queries.Engine) {
 		t.Fatalf("%d rows stored, want the 2 good ones", n)
 	}
 }
+
+// testStoreStagingDropped: a Store keeps its staging tables between batches;
+// when they are dropped behind its back (another process's cleanup of
+// day-old staging tables), the next batch creates them again and stores its
+// rows, each once.
+func testStoreStagingDropped(t *testing.T, e queries.Engine) {
+	ctx := context.Background()
+	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
+		t.Fatal(err)
+	}
+	s := queries.NewStore(e)
+	ts := time.Date(2012, 3, 1, 0, 0, 0, 0, time.UTC)
+	row := func(day int, v float64) imscope.Sample {
+		return imscope.Sample{TS: ts.AddDate(0, 0, day), Source: "t", Network: "qq", Metric: "messages", Value: v}
+	}
+	if _, err := s.Samples(ctx, []imscope.Sample{row(0, 1), row(1, 2)}); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	r, err := e.Query(ctx, "SELECT name FROM system.tables WHERE database = currentDatabase() AND (startsWith(name, 'imscope_stage_') OR startsWith(name, 'imscope_skip_'))")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r.Next() {
+		var n string
+		if err := r.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, n)
+	}
+	r.Close()
+	if len(names) != 2 {
+		t.Fatalf("staging tables after a batch: %v, want the stage of usage_samples and the skip table", names)
+	}
+	for _, n := range names {
+		if err := e.Exec(ctx, "DROP TABLE "+queries.QuoteIdentifier(n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	found, err := s.Samples(ctx, []imscope.Sample{row(1, 2), row(2, 3)})
+	if err != nil {
+		t.Fatalf("the batch after its staging tables were dropped: %v", err)
+	}
+	if len(found) != 1 || found[0].Index != 0 {
+		t.Errorf("stored already: %+v, want row 0 (day 1)", found)
+	}
+	var n uint64
+	var sum float64
+	scanOne(t, e, "SELECT count(), sum(value) FROM usage_samples", nil, &n, &sum)
+	if n != 3 || sum != 6 {
+		t.Fatalf("%d rows summing to %v stored, want 3 rows summing to 6", n, sum)
+	}
+}
