@@ -14,7 +14,7 @@ import (
 // Collector is one configured collector: a source with its name, kind and schedule.
 type Collector struct {
 	Name     string
-	Kind     string // openmetrics, csv, json, checkpoints, simulate
+	Kind     string // openmetrics, csv, json, ejabberd, checkpoints, simulate
 	Target   string // what it reads, for people (a URL, a file); never a secret
 	Schedule string // cron spec; "" runs only on demand
 	Timeout  time.Duration

@@ -176,9 +176,9 @@ func BenchmarkParse(b *testing.B) {
 				}
 			}
 			mb, mw, mc := median(base), median(warm), median(cold)
-			b.ReportMetric(float64(mb.Microseconds()), "expfmt_us")
-			b.ReportMetric(float64(mw.Microseconds()), "parser_us")
-			b.ReportMetric(float64(mc.Microseconds()), "parser_cold_us")
+			b.ReportMetric(float64(mb.Nanoseconds())/1e3, "expfmt_us")
+			b.ReportMetric(float64(mw.Nanoseconds())/1e3, "parser_us")
+			b.ReportMetric(float64(mc.Nanoseconds())/1e3, "parser_cold_us")
 			b.ReportMetric(mb.Seconds()/mw.Seconds(), "speedup")
 			b.ReportMetric(mb.Seconds()/mc.Seconds(), "speedup_cold")
 			b.ReportMetric(float64(want)/mw.Seconds(), "samples/s")

@@ -106,7 +106,7 @@ var collectorsEndpoint = &Endpoint{
 	Tables: []Table{
 		{Name: "collectors", Doc: "one row per collector", Columns: []Column{
 			{"name", "string", "collector name"},
-			{"kind", "string", "openmetrics, csv, json, checkpoints, simulate"},
+			{"kind", "string", "openmetrics, csv, json, ejabberd, checkpoints, simulate"},
 			{"target", "string", "what it reads"},
 			{"configured", "boolean", "in the current configuration"},
 			{"schedule", "string", "cron spec; empty: on demand"},
