@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/imscope/imscope"
 )
@@ -19,7 +20,9 @@ import (
 // check happens before the insert into the table: a batch is loaded into a
 // staging table (Memory engine), the staged keys already stored are looked
 // up in one scan of the table, and the others are copied on in one
-// INSERT ... SELECT.
+// INSERT ... SELECT. A batch of usage, traffic or states whose every row is
+// stamped after the newest row stored from its source — what each scrape
+// and push brings — cannot hold a stored key and is written as it is.
 //
 // A Store serialises its batches (one staging table per target table), and
 // the check and the copy are two statements: a database has one writing
@@ -38,13 +41,22 @@ type Store struct {
 	// once it has emptied them; a batch that fails to (or any error)
 	// leaves them out, and the next one creates and empties them again.
 	empty map[string]bool
+	// newest is the newest time stamp stored per table and source, read
+	// from the table the first time a source is met and raised by every
+	// batch stored; forgotten (read again) after a batch that failed,
+	// which may have written part of its rows. It is never below the
+	// newest row in the table, as this Store is the table's one writer.
+	newest map[sourceOf]time.Time
 }
+
+// sourceOf names one source's rows in one table.
+type sourceOf struct{ table, source string }
 
 // NewStore returns a Store writing into e.
 func NewStore(e Engine) *Store {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	return &Store{e: e, suffix: hex.EncodeToString(b[:]), empty: map[string]bool{}}
+	return &Store{e: e, suffix: hex.EncodeToString(b[:]), empty: map[string]bool{}, newest: map[sourceOf]time.Time{}}
 }
 
 // Stored is a row given to a Store whose key was stored already: its index
@@ -69,6 +81,11 @@ type keyed[T any] struct {
 	// stored one (published shares: when its figures differ); otherwise a
 	// stored key is never written again.
 	replaces func(stored, given T) bool
+	// newest (SELECT max(ts) … WHERE source = {source}) and stamp, when
+	// set, let rows stamped after everything stored from their source skip
+	// the lookup (Store.fresh): what a scrape or a push brings each run.
+	newest string
+	stamp  func(r *T) (source string, ts time.Time)
 }
 
 // staged returns the staged row ord names, with a check that it is one.
@@ -89,6 +106,7 @@ var (
 
 var samplesKeyed = keyed[imscope.Sample]{
 	table: "usage_samples", stage: mustSQL("store/usage_stage.sql"), existing: mustSQL("store/usage_existing.sql"), insert: mustSQL("store/usage_insert.sql"),
+	newest: mustSQL("store/usage_newest.sql"), stamp: func(s *imscope.Sample) (string, time.Time) { return s.Source, s.TS },
 	columns: []string{"ts", "source", "network", "metric", "segment", "value"},
 	values:  func(s *imscope.Sample) []any { return []any{s.TS, s.Source, s.Network, s.Metric, s.Segment, s.Value} },
 	scan: func(r Rows, rows []imscope.Sample) (int, imscope.Sample, error) {
@@ -105,6 +123,7 @@ var samplesKeyed = keyed[imscope.Sample]{
 
 var bridgesKeyed = keyed[imscope.BridgeSample]{
 	table: "bridge_traffic", stage: mustSQL("store/bridge_stage.sql"), existing: mustSQL("store/bridge_existing.sql"), insert: mustSQL("store/bridge_insert.sql"),
+	newest: mustSQL("store/bridge_newest.sql"), stamp: func(b *imscope.BridgeSample) (string, time.Time) { return b.Source, b.TS },
 	columns: []string{"ts", "source", "bridge", "from_network", "to_network", "messages", "failures", "bytes", "latency", "latency_sum"},
 	values: func(b *imscope.BridgeSample) []any {
 		lat := b.Latency
@@ -174,6 +193,7 @@ var reportsKeyed = keyed[imscope.MarketReport]{
 
 var statesKeyed = keyed[imscope.BridgeState]{
 	table: "bridge_states", stage: mustSQL("store/states_stage.sql"), existing: mustSQL("store/states_existing.sql"), insert: mustSQL("store/states_insert.sql"),
+	newest: mustSQL("store/states_newest.sql"), stamp: func(s *imscope.BridgeState) (string, time.Time) { return s.Source, s.TS },
 	columns: []string{"ts", "source", "bridge", "remote_id", "state", "up", "error", "message"},
 	values: func(s *imscope.BridgeState) []any {
 		return []any{s.TS, s.Source, s.Bridge, s.RemoteID, s.State, s.Up, s.Error, s.Message}
@@ -229,17 +249,107 @@ func storeKeyed[T any](ctx context.Context, s *Store, k *keyed[T], rows []T) ([]
 	s.dropStaleLocked(ctx)
 	stage := Named("stage", "imscope_stage_"+k.table+"_"+s.suffix)
 	skip := Named("skip", "imscope_skip_"+s.suffix)
-	kept := s.empty[stage.Value.(string)] || s.empty[skip.Value.(string)]
-	found, err := storeStaged(ctx, s, k, rows, stage, skip)
-	var skipped *SkippedRowsError
-	if err != nil && kept && !errors.As(err, &skipped) && ctx.Err() == nil {
-		// A staging table kept from the last batch may have been dropped
-		// since (another process's cleanup of day-old tables): try once
-		// more with both created afresh. Rows are stored by key, so a
-		// second try never writes a row twice.
+	isFresh, err := fresh(ctx, s, k, rows)
+	if err != nil {
+		return nil, err
+	}
+	var found []Stored[T]
+	if isFresh {
+		err = send(ctx, s.e, k.table, k.columns, len(rows), func(i int) []any { return k.values(&rows[i]) })
+	} else {
+		kept := s.empty[stage.Value.(string)] || s.empty[skip.Value.(string)]
 		found, err = storeStaged(ctx, s, k, rows, stage, skip)
+		var skipped *SkippedRowsError
+		if err != nil && kept && !errors.As(err, &skipped) && ctx.Err() == nil {
+			// A staging table kept from the last batch may have been
+			// dropped since (another process's cleanup of day-old tables):
+			// try once more with both created afresh. Rows are stored by
+			// key, so a second try never writes a row twice.
+			found, err = storeStaged(ctx, s, k, rows, stage, skip)
+		}
+	}
+	var skipped *SkippedRowsError
+	if err == nil || errors.As(err, &skipped) {
+		if skipped != nil {
+			skipped.Table = k.table
+		}
+		noteNewest(s, k, rows)
+	} else {
+		forgetNewest(s, k, rows)
 	}
 	return found, err
+}
+
+// fresh reports whether every row is stamped after the newest row stored
+// from its source, so that none can be stored yet and the batch is written
+// as it is, without staging or looking keys up.
+func fresh[T any](ctx context.Context, s *Store, k *keyed[T], rows []T) (bool, error) {
+	if k.stamp == nil {
+		return false, nil
+	}
+	for i := range rows {
+		source, ts := k.stamp(&rows[i])
+		newest, ok := s.newest[sourceOf{k.table, source}]
+		if !ok {
+			if err := s.readNewest(ctx, k.table, k.newest, source); err != nil {
+				return false, err
+			}
+			newest = s.newest[sourceOf{k.table, source}]
+		}
+		if !ts.After(newest) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// readNewest reads the newest time stamp stored in table from source.
+func (s *Store) readNewest(ctx context.Context, table, query, source string) error {
+	r, err := s.e.Query(ctx, query, Named("source", source))
+	if err != nil {
+		return fmt.Errorf("cannot read the newest row of %s from %q: %w", table, source, err)
+	}
+	defer r.Close()
+	var newest time.Time
+	if r.Next() {
+		if err := r.Scan(&newest); err != nil {
+			return fmt.Errorf("cannot read the newest row of %s from %q: %w", table, source, err)
+		}
+	}
+	if err := r.Err(); err != nil {
+		return fmt.Errorf("cannot read the newest row of %s from %q: %w", table, source, err)
+	}
+	s.newest[sourceOf{table, source}] = newest
+	return nil
+}
+
+// noteNewest raises the newest time stamps of the rows' sources to the
+// rows': every one of their keys is stored now (or was refused, which
+// only sends a later row of its source through the lookup).
+func noteNewest[T any](s *Store, k *keyed[T], rows []T) {
+	if k.stamp == nil {
+		return
+	}
+	for i := range rows {
+		source, ts := k.stamp(&rows[i])
+		at := sourceOf{k.table, source}
+		if newest, ok := s.newest[at]; ok && ts.After(newest) {
+			s.newest[at] = ts
+		}
+	}
+}
+
+// forgetNewest drops what is known of the rows' sources after a batch that
+// failed and may have written part of its rows: the next batch reads the
+// newest time stamp from the table again.
+func forgetNewest[T any](s *Store, k *keyed[T], rows []T) {
+	if k.stamp == nil {
+		return
+	}
+	for i := range rows {
+		source, _ := k.stamp(&rows[i])
+		delete(s.newest, sourceOf{k.table, source})
+	}
 }
 
 // storeStaged stores one batch through the staging tables stage and skip.

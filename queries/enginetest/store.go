@@ -186,8 +186,12 @@ func testStoreStagingDropped(t *testing.T, e queries.Engine) {
 	row := func(day int, v float64) imscope.Sample {
 		return imscope.Sample{TS: ts.AddDate(0, 0, day), Source: "t", Network: "qq", Metric: "messages", Value: v}
 	}
-	if _, err := s.Samples(ctx, []imscope.Sample{row(0, 1), row(1, 2)}); err != nil {
-		t.Fatal(err)
+	// A later row first, so that the batch after it reaches back and is
+	// staged (testStoreFresh).
+	for _, batch := range [][]imscope.Sample{{row(9, 0)}, {row(0, 1), row(1, 2)}} {
+		if _, err := s.Samples(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var names []string
 	r, err := e.Query(ctx, "SELECT name FROM system.tables WHERE database = currentDatabase() AND (startsWith(name, 'imscope_stage_') OR startsWith(name, 'imscope_skip_'))")
@@ -220,7 +224,56 @@ func testStoreStagingDropped(t *testing.T, e queries.Engine) {
 	var n uint64
 	var sum float64
 	scanOne(t, e, "SELECT count(), sum(value) FROM usage_samples", nil, &n, &sum)
-	if n != 3 || sum != 6 {
-		t.Fatalf("%d rows summing to %v stored, want 3 rows summing to 6", n, sum)
+	if n != 4 || sum != 6 {
+		t.Fatalf("%d rows summing to %v stored, want 4 rows summing to 6", n, sum)
+	}
+}
+
+// testStoreFresh: rows stamped after the newest row stored from their source
+// are written without staging (no staging table is made); a batch reaching
+// back is looked up and its stored keys kept out; a new Store (a restart)
+// reads the newest stamps from the table, so a repeat after a restart is
+// still caught; sources are told apart.
+func testStoreFresh(t *testing.T, e queries.Engine) {
+	ctx := context.Background()
+	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
+		t.Fatal(err)
+	}
+	ts := time.Date(2012, 3, 1, 0, 0, 0, 0, time.UTC)
+	row := func(source string, day int) imscope.Sample {
+		return imscope.Sample{TS: ts.AddDate(0, 0, day), Source: source, Network: "qq", Metric: "messages", Value: float64(day)}
+	}
+	staging := func() int {
+		var n uint64
+		scanOne(t, e, "SELECT count() FROM system.tables WHERE database = currentDatabase() AND startsWith(name, 'imscope_stage_')", nil, &n)
+		return int(n)
+	}
+	count := func() (n uint64) {
+		scanOne(t, e, "SELECT count() FROM usage_samples", nil, &n)
+		return n
+	}
+	s := queries.NewStore(e)
+	for _, batch := range [][]imscope.Sample{{row("a", 1), row("a", 2)}, {row("a", 3)}, {row("b", 1)}} {
+		if found, err := s.Samples(ctx, batch); err != nil || len(found) != 0 {
+			t.Fatalf("fresh batch %v: found %v, %v", batch, found, err)
+		}
+	}
+	if n := staging(); n != 0 {
+		t.Errorf("%d staging tables after fresh batches only, want none", n)
+	}
+	found, err := s.Samples(ctx, []imscope.Sample{row("a", 3), row("a", 4)})
+	if err != nil || len(found) != 1 || found[0].Index != 0 {
+		t.Fatalf("a batch reaching back: found %+v, %v; want row 0 stored already", found, err)
+	}
+	if staging() != 1 {
+		t.Errorf("a batch reaching back was not staged")
+	}
+	restarted := queries.NewStore(e)
+	found, err = restarted.Samples(ctx, []imscope.Sample{row("a", 4), row("b", 1), row("b", 2)})
+	if err != nil || len(found) != 2 || found[0].Index != 0 || found[1].Index != 1 {
+		t.Fatalf("after a restart: found %+v, %v; want rows 0 and 1 stored already", found, err)
+	}
+	if n := count(); n != 6 {
+		t.Fatalf("%d rows stored, want 6 (a: days 1-4, b: days 1-2)", n)
 	}
 }

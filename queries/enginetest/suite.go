@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("StoreTables", func(t *testing.T) { testStoreTables(t, fresh(t)) })
 	t.Run("StoreRefusedRow", func(t *testing.T) { testStoreRefusedRow(t, fresh(t)) })
 	t.Run("StoreStagingDropped", func(t *testing.T) { testStoreStagingDropped(t, fresh(t)) })
+	t.Run("StoreFresh", func(t *testing.T) { testStoreFresh(t, fresh(t)) })
 	t.Run("FarBounds", func(t *testing.T) { testFarBounds(t, fresh(t)) })
 	t.Run("BridgeLatencyExact", func(t *testing.T) { testBridgeLatencyExact(t, fresh(t)) })
 	t.Run("MarketReports", func(t *testing.T) { testMarketReports(t, fresh(t)) })
