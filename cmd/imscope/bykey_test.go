@@ -174,17 +174,25 @@ func waitForRun(t *testing.T, base, name string, ok func(feedRun) bool) feedRun 
 	return last
 }
 
+// serveFeed writes rows, a usage CSV, to dir/feed.csv and starts serve on
+// database db with a csv collector "feed" reading it every second; it
+// returns the feed's path, the server's base URL and serve's stop.
+func serveFeed(t *testing.T, db, dir, rows string) (feed, base string, stop func() error) {
+	t.Helper()
+	feed = filepath.Join(dir, "feed.csv")
+	writeFile(t, feed, rows)
+	cfg := filepath.Join(dir, "imscope.yaml")
+	writeFile(t, cfg, "collectors:\n  - name: feed\n    kind: csv\n    schedule: \"@every 1s\"\n    csv:\n      kind: usage\n      path: "+feed+"\n")
+	base, stop = startServe(t, db, "--config", cfg, "--api-cache-ttl", "0")
+	return feed, base, stop
+}
+
 // TestScheduledCSVFeedGrows: serve runs a csv collector on a schedule over a
 // feed that gains a row between runs; every row is stored once, however
 // many runs read it, and each run says what it stored.
 func TestScheduledCSVFeedGrows(t *testing.T) {
 	const db = "scheduled_feed"
-	dir := t.TempDir()
-	feed := filepath.Join(dir, "feed.csv")
-	writeFile(t, feed, "ts,network,metric,value\n2011-03-01T00:00:00Z,qq,messages,5\n2011-03-01T00:00:00Z,msn,messages,7\n")
-	cfg := filepath.Join(dir, "imscope.yaml")
-	writeFile(t, cfg, "collectors:\n  - name: feed\n    kind: csv\n    schedule: \"@every 1s\"\n    csv:\n      kind: usage\n      path: "+feed+"\n")
-	base, stop := startServe(t, db, "--config", cfg, "--api-cache-ttl", "0")
+	feed, base, stop := serveFeed(t, db, t.TempDir(), "ts,network,metric,value\n2011-03-01T00:00:00Z,qq,messages,5\n2011-03-01T00:00:00Z,msn,messages,7\n")
 	// A run over the two rows, then another that finds them stored.
 	first := waitForRun(t, base, "feed", func(r feedRun) bool { return r.Rows == 2 })
 	again := waitForRun(t, base, "feed", func(r feedRun) bool { return r.StartedAt.After(first.StartedAt) })

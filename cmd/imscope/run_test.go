@@ -86,7 +86,18 @@ func startServeEnv(t *testing.T, database string, env map[string]string, extra .
 
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(url)
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := send(t, http.DefaultClient, req)
+	return resp.StatusCode, body
+}
+
+// send runs req with client and returns the answer with its body read.
+func send(t *testing.T, client *http.Client, req *http.Request) (*http.Response, string) {
+	t.Helper()
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +106,7 @@ func get(t *testing.T, url string) (int, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp.StatusCode, string(b)
+	return resp, string(b)
 }
 
 func TestServeEndToEnd(t *testing.T) {

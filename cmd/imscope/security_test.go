@@ -82,16 +82,7 @@ func call(t *testing.T, method, target, contentType, body string, header ...stri
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Add(header[i], header[i+1])
 	}
-	resp, err := noFollow.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, string(b)
+	return send(t, noFollow, req)
 }
 
 // checkpointsNow is a mautrix CheckpointsJSON body of one message carried

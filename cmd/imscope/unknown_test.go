@@ -45,11 +45,7 @@ func TestUnknownNetworksThroughServe(t *testing.T) {
 		t.Fatalf("%d rows under icq, want 2", n)
 	}
 
-	feed := filepath.Join(dir, "feed.csv")
-	writeFile(t, feed, "ts,network,metric,value\n2011-03-01T00:00:00Z,aim,messages,3\n")
-	cfg := filepath.Join(dir, "imscope.yaml")
-	writeFile(t, cfg, "collectors:\n  - name: feed\n    kind: csv\n    schedule: \"@every 1s\"\n    csv:\n      kind: usage\n      path: "+feed+"\n")
-	base, stop := startServe(t, db, "--config", cfg, "--api-cache-ttl", "0")
+	_, base, stop := serveFeed(t, db, dir, "ts,network,metric,value\n2011-03-01T00:00:00Z,aim,messages,3\n")
 	first := waitForRun(t, base, "feed", func(r feedRun) bool { return r.Rows == 1 })
 	again := waitForRun(t, base, "feed", func(r feedRun) bool { return r.StartedAt.After(first.StartedAt) })
 	if first.Stored != 1 || again.Stored != 0 || again.Status != "ok" {

@@ -17,7 +17,6 @@ import (
 
 	"github.com/imscope/imscope/collector"
 	"github.com/imscope/imscope/queries"
-	"github.com/imscope/imscope/queries/embedded"
 	"github.com/imscope/imscope/queries/enginetest"
 	"github.com/imscope/imscope/queries/rowbinary"
 )
@@ -60,17 +59,7 @@ func BenchmarkPanelImportInsert(b *testing.B) {
 	b.Logf("generated %d rows, %.0f MB, in %v", rows, float64(size)/1e6, time.Since(genStart).Round(time.Millisecond))
 
 	const db = "bench_panel_insert"
-	e, err := embedded.Open(ctx, embedded.Options{DataDir: benchDataDir, Database: db})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		_ = e.Exec(ctx, "DROP DATABASE IF EXISTS "+queries.QuoteIdentifier(db))
-		e.Close()
-	}()
-	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
-		b.Fatal(err)
-	}
+	e := enginetest.Migrated(b, benchDataDir, db)
 	rssOpen, _ := procStatus("VmRSS:")
 
 	getenv := func(name string) string {

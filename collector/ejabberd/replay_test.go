@@ -2,7 +2,6 @@ package ejabberd
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -12,9 +11,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/imscope/imscope/collector/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/ from the current output")
+var update = golden.NewFlag("update", "rewrite the golden files in testdata/ from the current output")
 
 // replay is an HTTP server answering as the captured ejabberd did
 // (testdata/ejabberd-23.01.json), so that the collector is tested where
@@ -109,7 +110,7 @@ func TestReplayRequestsGolden(t *testing.T) {
 	if got := rows(b); !maps.Equal(got, want) {
 		t.Errorf("rows %v, want %v", sorted(got), sorted(want))
 	}
-	goldenText(t, "requests.golden", r.requests.String())
+	update.Check(t, "testdata/requests.golden", []byte(r.requests.String()))
 
 	// A token is sent as a bearer token, and gets the same answers.
 	cfg = Config{URL: r.URL + "/api/", BearerTokenEnv: "EJABBERD_TOKEN", Hosts: []string{"a.example.test"}}
@@ -192,24 +193,5 @@ func TestReplayFailures(t *testing.T) {
 				t.Errorf("problems\n got %q\nwant %q", problems, tc.problems)
 			}
 		})
-	}
-}
-
-// goldenText compares got with testdata/name, or rewrites it with -update.
-func goldenText(t *testing.T, name, got string) {
-	t.Helper()
-	path := "testdata/" + name
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
 	}
 }

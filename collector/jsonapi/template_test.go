@@ -1,18 +1,18 @@
 package jsonapi
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/imscope/imscope/collector/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/ from the current output")
+var update = golden.NewFlag("update", "rewrite the golden files in testdata/ from the current output")
 
 // hostileItems are item values that would break a request pasted together
 // as text: spaces, URL and JSON syntax, a value that looks like a
@@ -79,26 +79,7 @@ func TestRequestTemplatesGolden(t *testing.T) {
 		}
 		out.WriteString("\n")
 	}
-	goldenText(t, "templates.golden", out.String())
-}
-
-// goldenText compares got with testdata/name, or rewrites it with -update.
-func goldenText(t *testing.T, name, got string) {
-	t.Helper()
-	path := "testdata/" + name
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	update.Check(t, "testdata/templates.golden", []byte(out.String()))
 }
 
 func TestParseTemplate(t *testing.T) {

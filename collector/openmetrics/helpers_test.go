@@ -3,11 +3,9 @@ package openmetrics
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -15,9 +13,10 @@ import (
 
 	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/collector"
+	"github.com/imscope/imscope/collector/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/ from the current output")
+var update = golden.NewFlag("update", "rewrite the golden files in testdata/ from the current output")
 
 // target is a scrape target serving whatever body the test sets.
 type target struct {
@@ -105,27 +104,13 @@ func goldenOf(b collector.Batch) goldenBatch {
 	return goldenBatch{Samples: b.Samples, Bridges: b.Bridges, Problems: b.Problems}
 }
 
-// golden compares got, as indented JSON, with testdata/name, or rewrites it
-// with -update.
-func golden(t *testing.T, name string, got any) {
+// checkGolden compares got, as indented JSON, with testdata/name, or
+// rewrites it with -update.
+func checkGolden(t *testing.T, name string, got any) {
 	t.Helper()
 	data, err := json.MarshalIndent(got, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
-	data = append(data, '\n')
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != string(data) {
-		t.Errorf("%s differs from the output (go test -update rewrites it); got:\n%s", path, data)
-	}
+	update.Check(t, filepath.Join("testdata", name), append(data, '\n'))
 }

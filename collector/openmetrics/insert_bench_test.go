@@ -16,7 +16,6 @@ import (
 	"github.com/imscope/imscope/collector"
 	"github.com/imscope/imscope/collector/openmetrics/exposition"
 	"github.com/imscope/imscope/queries"
-	"github.com/imscope/imscope/queries/embedded"
 	"github.com/imscope/imscope/queries/enginetest"
 )
 
@@ -52,17 +51,7 @@ func BenchmarkScrapeMapInsert(b *testing.B) {
 	defer srv.Close()
 
 	const db = "bench_scrape_insert"
-	e, err := embedded.Open(ctx, embedded.Options{DataDir: benchDataDir, Database: db})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		_ = e.Exec(ctx, "DROP DATABASE IF EXISTS "+queries.QuoteIdentifier(db))
-		e.Close()
-	}()
-	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
-		b.Fatal(err)
-	}
+	e := enginetest.Migrated(b, benchDataDir, db)
 
 	var oldParse, parse, pipeline, collect, flush, engineInsert []time.Duration
 	var rowsPerScrape int

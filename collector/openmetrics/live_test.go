@@ -7,8 +7,7 @@ import (
 
 	"github.com/imscope/imscope/collector"
 	"github.com/imscope/imscope/collector/openmetrics/exposition"
-	"github.com/imscope/imscope/queries"
-	"github.com/imscope/imscope/queries/embedded"
+	"github.com/imscope/imscope/queries/enginetest"
 )
 
 // TestProsodyLive scrapes a real Prosody through the Source with the prosody
@@ -91,17 +90,7 @@ func BenchmarkProsodyLive(b *testing.B) {
 	p := startProsody(b)
 	p.login(b)
 	const db = "bench_prosody_live"
-	e, err := embedded.Open(ctx, embedded.Options{DataDir: benchDataDir, Database: db})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		_ = e.Exec(ctx, "DROP DATABASE IF EXISTS "+queries.QuoteIdentifier(db))
-		e.Close()
-	}()
-	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
-		b.Fatal(err)
-	}
+	e := enginetest.Migrated(b, benchDataDir, db)
 	s, err := New("prosody", Config{URL: p.metricsURL, Preset: "prosody"}, Options{})
 	if err != nil {
 		b.Fatal(err)

@@ -112,7 +112,7 @@ func TestPresetGolden(t *testing.T) {
 				}
 				batches = append(batches, goldenOf(b))
 			}
-			golden(t, tc.name+".golden.json", batches)
+			checkGolden(t, tc.name+".golden.json", batches)
 		})
 	}
 }

@@ -3,9 +3,7 @@ package openmetrics
 import (
 	"bufio"
 	"context"
-	"encoding/base64"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/imscope/imscope/collector/internal/xmpptest"
 )
 
 // prosody is a real Prosody server started for a test: a temporary config
@@ -68,7 +68,7 @@ func startProsody(t testing.TB) *prosody {
 		}
 	}
 	dir := t.TempDir()
-	p := &prosody{dir: dir, c2s: freePort(t), s2sPort: freePort(t), httpPort: freePort(t)}
+	p := &prosody{dir: dir, c2s: xmpptest.FreePort(t), s2sPort: xmpptest.FreePort(t), httpPort: xmpptest.FreePort(t)}
 	p.metricsURL = fmt.Sprintf("http://127.0.0.1:%d/metrics", p.httpPort)
 	data := filepath.Join(dir, "data")
 	accounts := filepath.Join(data, "a%2eexample%2etest", "accounts")
@@ -83,7 +83,7 @@ func startProsody(t testing.TB) *prosody {
 	if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var out strings.Builder
+	var out xmpptest.Output
 	cmd := exec.Command(bin, "--config", cfg, "-F")
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -121,73 +121,10 @@ func startProsody(t testing.TB) *prosody {
 	}
 }
 
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// xmppConn is a raw XMPP stream, enough to log in and to misbehave.
-type xmppConn struct {
-	net.Conn
-	r *bufio.Reader
-}
-
-func dialXMPP(t testing.TB, port int) *xmppConn {
-	t.Helper()
-	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
-	return &xmppConn{Conn: c, r: bufio.NewReader(c)}
-}
-
-func (c *xmppConn) send(t testing.TB, s string) {
-	t.Helper()
-	if _, err := c.Write([]byte(s)); err != nil {
-		t.Fatalf("xmpp write: %v", err)
-	}
-}
-
-// readUntil reads until the stream has produced marker.
-func (c *xmppConn) readUntil(t testing.TB, marker string) string {
-	t.Helper()
-	var got strings.Builder
-	buf := make([]byte, 4096)
-	for !strings.Contains(got.String(), marker) {
-		n, err := c.r.Read(buf)
-		got.Write(buf[:n])
-		if err != nil {
-			t.Fatalf("xmpp: waiting for %q: %v (got %q)", marker, err, got.String())
-		}
-	}
-	return got.String()
-}
-
 // login opens an authenticated, bound client session for alice@a.example.test.
-func (p *prosody) login(t testing.TB) *xmppConn {
+func (p *prosody) login(t testing.TB) *xmpptest.Conn {
 	t.Helper()
-	c := dialXMPP(t, p.c2s)
-	header := `<?xml version='1.0'?><stream:stream to='a.example.test' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>`
-	c.send(t, header)
-	c.readUntil(t, "</stream:features>")
-	creds := base64.StdEncoding.EncodeToString([]byte("\x00alice\x00secret"))
-	c.send(t, `<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>`+creds+`</auth>`)
-	if got := c.readUntil(t, ">"); !strings.Contains(got, "success") {
-		c.readUntil(t, "</failure>")
-		t.Fatalf("xmpp login refused: %s", got)
-	}
-	c.send(t, header)
-	c.readUntil(t, "</stream:features>")
-	c.send(t, `<iq type='set' id='bind1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>imscope-test</resource></bind></iq>`)
-	c.readUntil(t, "</iq>")
-	return c
+	return xmpptest.Login(t, p.c2s, "alice", "a.example.test", "secret", "imscope-test")
 }
 
 // s2s opens an incoming server-to-server stream from remote.example to
@@ -197,32 +134,13 @@ func (p *prosody) login(t testing.TB) *xmppConn {
 // back to remote.example, which does not resolve.
 func (p *prosody) s2s(t testing.TB, host, then string) {
 	t.Helper()
-	c := dialXMPP(t, p.s2sPort)
-	c.send(t, `<?xml version='1.0'?><stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' xmlns:db='jabber:server:dialback' to='`+host+`' from='remote.example' version='1.0'>`)
-	if got := c.readUntilAny(t, "</stream:features>", "</stream:stream>"); strings.Contains(got, "</stream:stream>") {
+	c := xmpptest.Dial(t, p.s2sPort)
+	c.Send(t, `<?xml version='1.0'?><stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' xmlns:db='jabber:server:dialback' to='`+host+`' from='remote.example' version='1.0'>`)
+	if got := c.ReadUntilEnd("</stream:features>", "</stream:stream>"); strings.Contains(got, "</stream:stream>") {
 		return
 	}
-	c.send(t, then)
-	c.readUntilAny(t, "</stream:stream>")
-}
-
-// readUntilAny reads until one of markers, or the end of the stream.
-func (c *xmppConn) readUntilAny(t testing.TB, markers ...string) string {
-	t.Helper()
-	var got strings.Builder
-	buf := make([]byte, 4096)
-	for {
-		for _, m := range markers {
-			if strings.Contains(got.String(), m) {
-				return got.String()
-			}
-		}
-		n, err := c.r.Read(buf)
-		got.Write(buf[:n])
-		if err != nil {
-			return got.String()
-		}
-	}
+	c.Send(t, then)
+	c.ReadUntilEnd("</stream:stream>")
 }
 
 // scrapeRaw fetches the exposition as Prosody serves it.

@@ -14,7 +14,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -23,10 +22,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/imscope/imscope/collector/internal/xmpptest"
 )
 
 // Server is a running ejabberd.
@@ -46,7 +46,7 @@ type Server struct {
 	hosts        []string
 	loopback     bool                // the loopbackRule is in the config
 	owner        *syscall.Credential // nil: the current user
-	out          *syncBuffer
+	out          *xmpptest.Output
 }
 
 // config is the server's ejabberd.yml. api_permissions are what the
@@ -120,7 +120,7 @@ func Start(t testing.TB, hosts ...string) *Server {
 	if err != nil || len(apps) == 0 {
 		t.Skip("ejabberd is not installed (Debian: apt-get install ejabberd erlang-p1-oauth2); skipping the live ejabberd test")
 	}
-	s := &Server{C2S: freePort(t), httpPort: freePort(t), hosts: hosts, out: &syncBuffer{},
+	s := &Server{C2S: xmpptest.FreePort(t), httpPort: xmpptest.FreePort(t), hosts: hosts, out: &xmpptest.Output{},
 		Account: "imscope@" + hosts[0], Password: "imscope-secret-4f2a"}
 	s.API = fmt.Sprintf("http://127.0.0.1:%d/api", s.httpPort)
 	s.Version = appVersion(t, apps[0])
@@ -338,32 +338,4 @@ func appVersion(t testing.TB, app string) string {
 		return string(m[1])
 	}
 	return "unknown"
-}
-
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// syncBuffer collects the server's output from its goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
