@@ -7,10 +7,12 @@ import (
 )
 
 var (
-	sqlAlertCurrent          = mustSQL("alert_current.sql")
-	sqlAlertNotificationsLog = mustSQL("alert_notifications_log.sql")
-	sqlAlertSilencesState    = mustSQL("alert_silences_state.sql")
-	sqlAlertSilencesAudit    = mustSQL("alert_silences_audit.sql")
+	sqlAlertCurrent             = mustSQL("alert_current.sql")
+	sqlAlertNotificationsLog    = mustSQL("alert_notifications_log.sql")
+	sqlAlertNotificationsRecent = mustSQL("alert_notifications_recent.sql")
+	sqlAlertNotificationsCount  = mustSQL("alert_notifications_count.sql")
+	sqlAlertSilencesState       = mustSQL("alert_silences_state.sql")
+	sqlAlertSilencesAudit       = mustSQL("alert_silences_audit.sql")
 )
 
 // AlertCurrent is a rule's latest transition, with its labels and the start
@@ -106,6 +108,58 @@ func AlertNotificationLog(ctx context.Context, e Engine, from time.Time) ([]Aler
 		out = append(out, n)
 	}
 	return out, rows.Err()
+}
+
+// AlertNotificationSent is one notification to one destination as the
+// delivery log has it: one attempt (Deliver's own retries included) that
+// went out or failed, with the rules it carried.
+type AlertNotificationSent struct {
+	SentAt         time.Time
+	NotificationID string
+	Destination    string
+	GroupKey       string
+	Status         string // ok or failed
+	Attempts       int
+	Error          string
+	Rules          []string // sorted
+	Firing         int      // alerts it carried firing
+	Resolved       int      // and resolved
+}
+
+// AlertNotificationsSent returns the notifications sent or attempted in
+// [from, to), newest first: at most limit, after skipping offset.
+func AlertNotificationsSent(ctx context.Context, e Engine, from, to time.Time, limit, offset int) ([]AlertNotificationSent, error) {
+	rows, err := e.Query(ctx, sqlAlertNotificationsRecent, Named("from", from), Named("to", to), Named("limit", uint32(max(limit, 0))), Named("offset", uint32(max(offset, 0))))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read alert notifications: %w", err)
+	}
+	defer rows.Close()
+	var out []AlertNotificationSent
+	for rows.Next() {
+		var n AlertNotificationSent
+		if err := rows.Scan(&n.SentAt, &n.NotificationID, &n.Destination, &n.GroupKey, &n.Status, &n.Attempts, &n.Error, &n.Rules, &n.Firing, &n.Resolved); err != nil {
+			return nil, fmt.Errorf("cannot read alert notifications: %w", err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// CountAlertNotificationsSent counts what AlertNotificationsSent lists in
+// [from, to) without a limit.
+func CountAlertNotificationsSent(ctx context.Context, e Engine, from, to time.Time) (int, error) {
+	rows, err := e.Query(ctx, sqlAlertNotificationsCount, Named("from", from), Named("to", to))
+	if err != nil {
+		return 0, fmt.Errorf("cannot count alert notifications: %w", err)
+	}
+	defer rows.Close()
+	var n int
+	if rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			return 0, fmt.Errorf("cannot count alert notifications: %w", err)
+		}
+	}
+	return n, rows.Err()
 }
 
 // SilenceChange is one change to a silence: its state after the change, who

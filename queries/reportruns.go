@@ -12,6 +12,7 @@ var (
 	sqlReportRunsLastScheduled = mustSQL("report_runs_last_scheduled.sql")
 	sqlReportRunsDelete        = mustSQL("report_runs_delete.sql")
 	sqlReportRunByID           = mustSQL("report_run_by_id.sql")
+	sqlReportRunsInterrupted   = mustSQL("report_runs_interrupted.sql")
 )
 
 // ReportRun is one run of a scheduled report, as the Reports page shows it.
@@ -29,21 +30,32 @@ type ReportRun struct {
 	PeriodFrom   time.Time // the period covered, [PeriodFrom, PeriodTo)
 	PeriodTo     time.Time
 	TimeZone     string
-	Status       string // running, ok, partial (a destination failed), failed, missed
-	Late         bool
-	Error        string
-	Notes        []string // what the reader should know, e.g. why there is no PDF
-	Files        []string // output files written
-	Deliveries   []ReportDelivery
+	// Status is running, ok, partial (a destination failed), failed,
+	// missed, or interrupted (by a shutdown; resumed at the next start).
+	Status string
+	Late   bool
+	// Resumed is how many starts resumed the run after an interruption.
+	Resumed    int
+	Error      string
+	Notes      []string // what the reader should know, e.g. why there is no PDF
+	Files      []string // output files written
+	Deliveries []ReportDelivery
+	// Summary and Facts (JSON) are what the run's messages say besides
+	// its files, kept so that a resumed run sends the same report.
+	Summary string
+	Facts   string
 }
 
 // ReportDelivery is the outcome of a run at one destination.
 type ReportDelivery struct {
 	Destination string
 	Kind        string
-	Status      string // ok or failed
-	Attempts    int
-	Error       string
+	// Status is ok, failed (gave up), pending (not tried yet) or
+	// interrupted (by a shutdown): the last two are sent when the run
+	// resumes.
+	Status   string
+	Attempts int
+	Error    string
 }
 
 // InsertReportRun records a version of a run: the latest one written wins.
@@ -61,11 +73,12 @@ func InsertReportRun(ctx context.Context, e Engine, r ReportRun) error {
 	}
 	cols := []string{"run_id", "report", "trigger", "scheduled_for", "started_at", "finished_at", "granularity", "period_label",
 		"period_from", "period_to", "time_zone", "status", "late", "error", "notes", "files",
-		"delivery_destination", "delivery_kind", "delivery_status", "delivery_attempts", "delivery_error", "updated_at"}
+		"delivery_destination", "delivery_kind", "delivery_status", "delivery_attempts", "delivery_error",
+		"resumed", "summary", "facts", "updated_at"}
 	return send(ctx, e, "report_runs", cols, 1, func(int) []any {
 		return []any{r.RunID, r.Report, r.Trigger, r.ScheduledFor, r.StartedAt, finished, r.Granularity, r.PeriodLabel,
 			r.PeriodFrom, r.PeriodTo, r.TimeZone, r.Status, r.Late, r.Error, nonNil(r.Notes), nonNil(r.Files),
-			dest, kind, status, attempts, errs, runVersion()}
+			dest, kind, status, attempts, errs, uint16(min(max(r.Resumed, 0), 1<<16-1)), r.Summary, r.Facts, runVersion()}
 	})
 }
 
@@ -126,11 +139,13 @@ func readReportRuns(ctx context.Context, e Engine, query string, params ...Param
 		var finished *time.Time
 		var dest, kind, status, errs []string
 		var attempts []uint16
+		var resumed uint16
 		if err := rows.Scan(&r.RunID, &r.Report, &r.Trigger, &r.ScheduledFor, &r.StartedAt, &finished, &r.Granularity, &r.PeriodLabel,
 			&r.PeriodFrom, &r.PeriodTo, &r.TimeZone, &r.Status, &r.Late, &r.Error, &r.Notes, &r.Files,
-			&dest, &kind, &status, &attempts, &errs); err != nil {
+			&dest, &kind, &status, &attempts, &errs, &resumed, &r.Summary, &r.Facts); err != nil {
 			return nil, fmt.Errorf("cannot read report runs: %w", err)
 		}
+		r.Resumed = int(resumed)
 		if finished != nil {
 			r.FinishedAt = *finished
 		}
@@ -142,6 +157,14 @@ func readReportRuns(ctx context.Context, e Engine, query string, params ...Param
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// InterruptedReportRuns returns the runs a shutdown interrupted, oldest slot
+// first; with crashed, also those recorded as running that started before
+// before, which only a process holding the database alone may take as left
+// behind by a crash.
+func InterruptedReportRuns(ctx context.Context, e Engine, crashed bool, before time.Time) ([]ReportRun, error) {
+	return readReportRuns(ctx, e, sqlReportRunsInterrupted, Named("crashed", crashed), Named("before", before))
 }
 
 // LastScheduledReportRuns returns each report's latest schedule slot on

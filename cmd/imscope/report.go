@@ -149,6 +149,9 @@ func listReports(ctx context.Context, env *environment, e queries.Engine, svc *r
 		for _, r := range recent {
 			if r.Report == d.Name {
 				last = fmt.Sprintf("last %s %s (%s)", r.PeriodLabel, r.Status, r.StartedAt.In(d.Location).Format(time.RFC3339))
+				if r.Resumed > 0 {
+					last += fmt.Sprintf(", resumed after %d restart(s)", r.Resumed)
+				}
 				break
 			}
 		}
@@ -195,6 +198,7 @@ func newReportService(env *environment, opts api.Options, targets map[string]not
 	return report.New(defs, report.Options{
 		Engine: e, Renderer: r, Targets: targets, Dir: env.cfg.reportsDir(), PublicURL: env.cfg.PublicURL,
 		Timeout: env.cfg.Reports.Timeout, Logger: env.log,
+		Alone: env.cfg.EngineKind() != "server", // the embedded engine's process holds the data directory
 	})
 }
 

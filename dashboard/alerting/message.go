@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/imscope/imscope/dashboard/notify"
 )
 
@@ -21,7 +19,8 @@ type Data struct {
 }
 
 // message is one group's notification.
-func (n *Notifier) message(key string, members []Alert, now time.Time) *notify.Message {
+// id is the notification's id (notificationID).
+func (n *Notifier) message(id, key string, members []Alert, now time.Time) *notify.Message {
 	var firing, resolved []string
 	for _, a := range members {
 		if a.State == "firing" {
@@ -45,9 +44,10 @@ func (n *Notifier) message(key string, members []Alert, now time.Time) *notify.M
 	for _, a := range members {
 		lines = append(lines, describe(a))
 	}
-	// One ID per notification; Deliver's retries keep it, so receivers can drop duplicates.
+	// One ID per notification, kept by Deliver's retries, by later ticks'
+	// and by a restart's, so receivers can drop duplicates.
 	m := &notify.Message{
-		ID: uuid.NewString(), Event: "alert", Subject: subject, Text: strings.Join(lines, "\n"), Time: now,
+		ID: id, Event: "alert", Subject: subject, Text: strings.Join(lines, "\n"), Time: now,
 		Data: Data{Status: status, GroupKey: key, Group: group, Alerts: members},
 	}
 	if n.opts.PublicURL != "" {

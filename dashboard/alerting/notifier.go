@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/imscope/imscope/analytics"
 	"github.com/imscope/imscope/dashboard/notify"
 	"github.com/imscope/imscope/queries"
@@ -232,8 +234,16 @@ func (n *Notifier) deliver(ctx context.Context, t notify.Target, alerts []Alert,
 		if !g.due {
 			continue
 		}
-		m := n.message(key, g.members, now)
+		m := n.message(notificationID(dest, key, g.members, sent), key, g.members, now)
 		res := notify.Deliver(ctx, []notify.Target{t}, m, n.opts.Logger)[0]
+		if res.Err != nil && ctx.Err() != nil {
+			// Cut off by shutdown: the receiver may have it, or not. Not
+			// recorded, so the next start sends it at once, under the same
+			// id (notificationID), for the receiver to drop if it has it.
+			n.opts.Logger.Warn("alert notification interrupted by shutdown; the next start sends it again with the same id",
+				"destination", dest, "group", key, "id", m.ID, "err", res.Err)
+			continue
+		}
 		rows := make([]queries.AlertNotification, len(g.members))
 		for i, a := range g.members {
 			rows[i] = queries.AlertNotification{SentAt: now, NotificationID: m.ID, Rule: a.Rule, Episode: a.Since, State: a.State,
@@ -250,6 +260,36 @@ func (n *Notifier) deliver(ctx context.Context, t notify.Target, alerts []Alert,
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// notificationNamespace is the UUID namespace of notification ids.
+var notificationNamespace = uuid.MustParse("0c3b1f8e-6a43-4d55-9f3e-4f1f2a7d9b10")
+
+// notificationID derives a notification's id from what the notification is
+// — its destination, group, and each member's rule, firing episode, state
+// and when it was last notified there — rather than drawing it at random.
+// Whatever sends this notification again before it is recorded as sent (a
+// retry a minute after a failure, a restart after shutdown cut an attempt
+// off, a crash) therefore sends it under the same id, so receivers that
+// drop ids they have seen drop it; a repeat, a resolution or a new member
+// makes another notification and another id. A UUID (version 5), as the
+// log's notification_id column holds.
+func notificationID(dest, key string, members []Alert, sent map[logKey]queries.AlertNotified) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%q %q", dest, key)
+	for _, a := range members {
+		log := sent[logKey{a.Rule, dest, a.Since.UnixMilli()}]
+		fmt.Fprintf(&b, "\n%q %d %s %d %d", a.Rule, a.Since.UnixMilli(), a.State, millis(log.LastFiring), millis(log.LastResolved))
+	}
+	return uuid.NewSHA1(notificationNamespace, []byte(b.String())).String()
+}
+
+// millis is t in Unix milliseconds, 0 for the zero time.
+func millis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
 }
 
 func minTime(a, b time.Time) time.Time {

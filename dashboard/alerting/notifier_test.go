@@ -59,6 +59,7 @@ type hook struct {
 	mu     sync.Mutex
 	minute int
 	got    map[int][]notify.WebhookPayload
+	ids    []string // X-Imscope-Delivery of every request, failed ones included
 	fail   bool
 	srv    *httptest.Server
 }
@@ -73,6 +74,10 @@ func newHook(t *testing.T) *hook {
 		}
 		h.mu.Lock()
 		defer h.mu.Unlock()
+		if r.Header.Get("X-Imscope-Delivery") != p.ID {
+			t.Errorf("X-Imscope-Delivery %q, payload id %q", r.Header.Get("X-Imscope-Delivery"), p.ID)
+		}
+		h.ids = append(h.ids, p.ID)
 		if h.fail {
 			w.WriteHeader(http.StatusBadGateway)
 			return
@@ -182,6 +187,11 @@ func TestBridgeIncidentNotifications(t *testing.T) {
 	if !strings.Contains(string(data), `"labels":{"bridge":"fetion-msn","kind":"threshold","rule":"fetion-msn-failing"}`) {
 		t.Fatalf("data %s", data)
 	}
+	// The first notification, its repeat and the resolution are three
+	// notifications: three ids.
+	if ids := []string{h.got[15][0].ID, h.got[25][0].ID, h.got[30][0].ID}; ids[0] == ids[1] || ids[1] == ids[2] || ids[0] == ids[2] || len(ids[0]) != 36 {
+		t.Fatalf("ids %q", ids)
+	}
 }
 
 // TestGroupedNotifications: two rules on the same bridge, grouped by the
@@ -264,6 +274,73 @@ func TestFailedNotificationIsRetried(t *testing.T) {
 	equalMinutes(t, h.minutes(), map[int][]string{18: {"firing:[FIRING:1] fetion-msn-failing"}})
 	log, err := queries.AlertNotificationLog(context.Background(), e, incidentStart)
 	if err != nil || len(log) != 1 || log[0].LastFailed.IsZero() || log[0].LastFiring.Sub(log[0].LastFailed) != time.Minute {
+		t.Fatalf("delivery log %+v, %v", log, err)
+	}
+	// The three failed attempts and the one that got through are one
+	// notification: the receiver may have got a "failed" one (a timeout),
+	// and drops the later ones by their id.
+	if len(h.ids) != 4 || h.ids[0] != h.ids[1] || h.ids[1] != h.ids[2] || h.ids[2] != h.ids[3] {
+		t.Fatalf("ids %q", h.ids)
+	}
+}
+
+// TestInterruptedNotificationKeepsItsID: a notification cut off by shutdown
+// (the receiver had the request and had not answered) is not recorded; the
+// notifier of the next start sends it at once under the same id, and
+// records it.
+func TestInterruptedNotificationKeepsItsID(t *testing.T) {
+	e := engine(t, "alerting_interrupted")
+	ctx := context.Background()
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	if err := queries.InsertAlertEvents(ctx, e, []queries.AlertEvent{{TS: at, Rule: failing.Name, Kind: string(failing.Kind), Firing: true, Value: 0.4, Message: "failure ratio 0.4", Labels: failing.Labels}}); err != nil {
+		t.Fatal(err)
+	}
+	arrived := make(chan string, 4)
+	release := make(chan struct{})
+	var calls int
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body)
+		arrived <- r.Header.Get("X-Imscope-Delivery")
+		mu.Lock()
+		calls++
+		first := calls == 1
+		mu.Unlock()
+		if first { // the first request hangs until the test lets it go
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
+	w, err := notify.NewWebhook("ops", srv.URL, notify.WebhookOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := alerting.Options{Engine: e, Rules: []analytics.Rule{failing}, Targets: []notify.Target{{Destination: w, Retry: notify.Retry{Attempts: 3}}},
+		Now: func() time.Time { return at.Add(time.Minute) }}
+
+	stop, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- alerting.NewNotifier(opts).Tick(stop) }()
+	first := <-arrived
+	cancel() // shutdown, while the receiver holds the request
+	if err := <-done; err != nil {
+		t.Fatalf("tick: %v", err)
+	}
+	if log, err := queries.AlertNotificationLog(ctx, e, at); err != nil || len(log) != 0 {
+		t.Fatalf("the interrupted notification was recorded: %+v, %v", log, err)
+	}
+	if err := alerting.NewNotifier(opts).Tick(ctx); err != nil { // the next start
+		t.Fatal(err)
+	}
+	if again := <-arrived; again != first || len(first) != 36 {
+		t.Fatalf("sent again as %q, first as %q", again, first)
+	}
+	log, err := queries.AlertNotificationLog(ctx, e, at)
+	if err != nil || len(log) != 1 || log[0].LastFiring.IsZero() {
 		t.Fatalf("delivery log %+v, %v", log, err)
 	}
 }

@@ -84,7 +84,7 @@ var alertsEndpoint = &Endpoint{
 	Path:    "/alerts",
 	Summary: "Alert rules' current states and recent transitions",
 	Description: "States: every configured rule, with the live state of the running evaluator (or the latest transition on record), plus rules on record no longer configured. " +
-		"Events: transitions in [from, to), newest first; default the 7 days up to now.",
+		"Events: transitions in [from, to), newest first; default the 7 days up to the end of the current minute, so an alert that fired a moment ago is listed (a `to` later than that is cut to it).",
 	Uses: []string{ParamFrom, ParamTo},
 	Params: []paramDoc{
 		{Name: ParamLimit, Type: "integer", Default: "100", Doc: "at most this many events (1–1000)"},
@@ -123,7 +123,7 @@ func (a *API) registerAlerts() {
 			if err != nil {
 				return alertsParams{}, err
 			}
-			span, err := q.spanFilter(sh, defaultAlertSpan)
+			span, err := q.eventSpan(sh, defaultAlertSpan)
 			return alertsParams{spanParams: spanParams{span: span, now: q.now}, limit: limit}, err
 		},
 		func(ctx context.Context, p alertsParams) (Result, error) {

@@ -130,6 +130,7 @@ func New(opts Options) (*API, error) {
 	a.registerCollectors()
 	a.registerAlerts()
 	a.registerSilences()
+	a.registerNotifications()
 	a.registerReports()
 	return a, nil
 }

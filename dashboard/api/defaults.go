@@ -188,12 +188,24 @@ func (a *API) panelPeriod(ctx context.Context, q *request, sh shared) (time.Time
 }
 
 // spanFilter resolves the shared parameters into a span of traffic time
-// (bridges, alert events): by default the span ending now (to the minute)
+// (bridges): by default the span ending now (to the minute)
 // and reaching back def. A `to` in the future is cut to now, so rates do
 // not count time that has not happened as idle. This is where a traffic
 // question's filter is validated, once (analytics.AskSpan).
 func (q *request) spanFilter(sh shared, def time.Duration) (analytics.Span, error) {
-	now := q.now.UTC().Truncate(time.Minute)
+	return q.spanUpTo(sh, def, q.now.UTC().Truncate(time.Minute))
+}
+
+// eventSpan is spanFilter for lists of things that happened (alert events,
+// notifications sent) rather than rates: its end is the end of the current
+// minute, so what happened this minute — an alert that fired a second ago —
+// is listed, where a rate would count the rest of the minute as idle.
+func (q *request) eventSpan(sh shared, def time.Duration) (analytics.Span, error) {
+	return q.spanUpTo(sh, def, q.now.UTC().Truncate(time.Minute).Add(time.Minute))
+}
+
+// spanUpTo resolves a span that ends at end by default and never later.
+func (q *request) spanUpTo(sh shared, def time.Duration, now time.Time) (analytics.Span, error) {
 	f := imscope.Filter{From: sh.from, To: sh.to, Networks: sh.networks, Segment: sh.segment}
 	if f.To.IsZero() || f.To.After(now) {
 		f.To = now

@@ -29,7 +29,7 @@ func sharedParamDocs() []paramDoc {
 	return []paramDoc{
 		{Name: ParamFrom, Type: "string", Doc: "start of the range, inclusive: a date (2011-03-15), month (2011-03), quarter (2011-Q1), year (2011) or RFC 3339 time. " +
 			"Default: usage endpoints end their window with the period of the latest data (12 months at month granularity; 90 days, 26 weeks, 8 quarters, 5 years at the others); " +
-			"traffic endpoints show the last 24 hours, alerts the last 7 days"},
+			"traffic endpoints show the last 24 hours, alerts and notifications the 7 days up to the end of the current minute"},
 		{Name: ParamTo, Type: "string", Doc: "end of the range, exclusive ([from, to)): from=2011-01&to=2011-04 is January to March. Same formats as from"},
 		{Name: ParamGranularity, Type: "string", Default: string(DefaultGranularity), Enum: []string{"day", "week", "month", "quarter", "year"}, Doc: "period length; weeks are ISO weeks starting Monday"},
 		{Name: ParamMetric, Type: "string", Default: DefaultMetric, Enum: metrics, Doc: "usage metric from the catalog"},

@@ -72,6 +72,7 @@ type ReportRun struct {
 	Report       string           `json:"report"`
 	Trigger      string           `json:"trigger"` // schedule, catch-up, missed, manual
 	Late         bool             `json:"late"`
+	Resumed      int              `json:"resumed"` // starts that resumed it after a shutdown interrupted it
 	ScheduledFor time.Time        `json:"scheduled_for"`
 	StartedAt    time.Time        `json:"started_at"`
 	FinishedAt   *time.Time       `json:"finished_at"` // null while running
@@ -80,7 +81,7 @@ type ReportRun struct {
 	PeriodFrom   time.Time        `json:"period_from"`
 	PeriodTo     time.Time        `json:"period_to"`
 	TimeZone     string           `json:"time_zone"`
-	Status       string           `json:"status"` // running, ok, partial, failed, missed
+	Status       string           `json:"status"` // running, ok, partial, failed, missed, interrupted
 	Error        string           `json:"error"`
 	Notes        []string         `json:"notes"`
 	Files        []ReportFile     `json:"files"`
@@ -98,7 +99,7 @@ type ReportFile struct {
 type ReportDelivery struct {
 	Destination string `json:"destination"`
 	Kind        string `json:"kind"`
-	Status      string `json:"status"` // ok, failed
+	Status      string `json:"status"` // ok, failed, pending, interrupted
 	Attempts    int    `json:"attempts"`
 	Error       string `json:"error"`
 }
@@ -123,7 +124,7 @@ func (d ReportsData) Rows(table string) [][]any {
 					files[i] = f.Name
 				}
 				out = append(out, []any{run.RunID, run.Report, run.Trigger, run.Late, run.ScheduledFor, run.StartedAt, run.FinishedAt, run.Period,
-					run.Granularity, run.PeriodFrom, run.PeriodTo, run.TimeZone, run.Status, run.Error, run.Notes, files})
+					run.Granularity, run.PeriodFrom, run.PeriodTo, run.TimeZone, run.Status, run.Error, run.Notes, files, run.Resumed})
 				continue
 			}
 			for _, dl := range run.Deliveries {
@@ -170,17 +171,18 @@ var reportsEndpoint = &Endpoint{
 			{"period_from", "date-time", "start of the period"},
 			{"period_to", "date-time", "end of the period (exclusive)"},
 			{"time_zone", "string", "the zone of the period"},
-			{"status", "string", "running, ok, partial, failed or missed"},
+			{"status", "string", "running, ok, partial, failed, missed, or interrupted (by a shutdown; resumed at the next start)"},
 			{"error", "string", "why it failed"},
 			{"notes", "string", "what the reader should know, ;-separated"},
 			{"files", "string", "files written, ;-separated"},
+			{"resumed", "integer", "starts that resumed it after a shutdown interrupted it"},
 		}},
 		{Name: "deliveries", Doc: "one row per run and destination", Columns: []Column{
 			{"run_id", "string", "run id"},
 			{"report", "string", "report name"},
 			{"destination", "string", "destination name"},
 			{"kind", "string", "webhook, email or directory"},
-			{"status", "string", "ok or failed"},
+			{"status", "string", "ok, failed, pending (not tried yet) or interrupted (by a shutdown; sent when the run resumes)"},
 			{"attempts", "integer", "tries made"},
 			{"error", "string", "the last error"},
 		}},
@@ -253,7 +255,7 @@ func definitionJSON(def ReportDefinition) Report {
 // none). Paths on the server are not shown.
 func runJSON(r queries.ReportRun, dir string) ReportRun {
 	out := ReportRun{
-		RunID: r.RunID, Report: r.Report, Trigger: r.Trigger, Late: r.Late, ScheduledFor: r.ScheduledFor.UTC(), StartedAt: r.StartedAt.UTC(),
+		RunID: r.RunID, Report: r.Report, Trigger: r.Trigger, Late: r.Late, Resumed: r.Resumed, ScheduledFor: r.ScheduledFor.UTC(), StartedAt: r.StartedAt.UTC(),
 		FinishedAt: optTime(r.FinishedAt), Period: r.PeriodLabel, Granularity: r.Granularity, PeriodFrom: r.PeriodFrom.UTC(), PeriodTo: r.PeriodTo.UTC(),
 		TimeZone: r.TimeZone, Status: r.Status, Error: r.Error, Notes: nonNil(r.Notes), Files: []ReportFile{}, Deliveries: []ReportDelivery{},
 	}

@@ -117,6 +117,10 @@ type Result struct {
 	Kind        string
 	Attempts    int
 	Err         error // nil when delivered
+	// Interrupted is set when delivery stopped because ctx was cancelled
+	// (a shutdown) rather than because it gave up: the caller sends the
+	// message again after the restart.
+	Interrupted bool
 }
 
 // Deliver sends m to every target at once and returns their outcomes in
@@ -154,6 +158,9 @@ func deliverOne(ctx context.Context, t Target, m *Message, log *slog.Logger) (re
 			return res
 		}
 		res.Err = err
+		if shutDown(ctx) {
+			return interrupted(ctx, res, err, d, m, log)
+		}
 		wait := r.wait(res.Attempts)
 		var ra *RetryAfterError
 		switch {
@@ -173,11 +180,27 @@ func deliverOne(ctx context.Context, t Target, m *Message, log *slog.Logger) (re
 		log.Info("delivery failed; will retry", "destination", d.Name(), "attempt", res.Attempts, "in", wait, "message", m.ID, "err", err)
 		select {
 		case <-ctx.Done():
+			if shutDown(ctx) {
+				return interrupted(ctx, res, err, d, m, log)
+			}
 			res.Err = fmt.Errorf("%w (stopped retrying: %w)", err, ctx.Err())
 			return res
 		case <-time.After(wait):
 		}
 	}
+}
+
+// shutDown reports whether ctx was cancelled, as a shutdown cancels it; a
+// deadline that passed is not one (that delivery has failed).
+func shutDown(ctx context.Context) bool { return errors.Is(ctx.Err(), context.Canceled) }
+
+// interrupted ends a delivery that a shutdown stopped: it is not a failure,
+// and whoever asked for it sends it again after the restart.
+func interrupted(ctx context.Context, res Result, err error, d Destination, m *Message, log *slog.Logger) Result {
+	res.Interrupted = true
+	res.Err = fmt.Errorf("%w (stopped by shutdown: %w)", err, ctx.Err())
+	log.Info("delivery stopped by shutdown; it resumes after restart", "destination", d.Name(), "attempts", res.Attempts, "message", m.ID, "err", err)
+	return res
 }
 
 func attempt(ctx context.Context, d Destination, m *Message, timeout time.Duration) error {

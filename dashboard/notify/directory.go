@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // Directory writes a message's attachments into Root/Folder. Reports always
@@ -31,32 +32,97 @@ func (d *Directory) Send(ctx context.Context, m *Message) error {
 }
 
 // Write writes each attachment to Root/m.Folder/name and returns the paths.
-// Each file is written to a temporary name and renamed, so a reader never
-// sees half a report. A folder that would leave Root is refused.
+// The folder is made under a temporary name and renamed into place once
+// every file is in it, so a run's folder is either complete or absent (an
+// interrupted write leaves nothing behind); a folder written before is
+// replaced whole. Without a folder (Root itself) each file is written to a
+// temporary name and renamed, so a reader never sees half a file. A folder
+// that would leave Root is refused.
 func (d *Directory) Write(ctx context.Context, m *Message) ([]string, error) {
 	dir, err := d.folder(m.Folder)
 	if err != nil {
 		return nil, Permanent(err)
 	}
+	names := make([]string, len(m.Attachments))
+	for i, a := range m.Attachments {
+		if names[i] = cleanFileName(a.Name); names[i] == "" {
+			return nil, Permanent(fmt.Errorf("directory %s: attachment %q has no usable file name", d.name, a.Name))
+		}
+	}
+	if dir == filepath.Clean(d.root) {
+		return d.writeFiles(ctx, dir, names, m.Attachments, writeFileAtomic)
+	}
+	parent, base := filepath.Split(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("directory %s: %w", d.name, err)
+	}
+	removeStale(parent, base)
+	tmp, err := os.MkdirTemp(parent, "."+base+".partial-")
+	if err != nil {
+		return nil, fmt.Errorf("directory %s: %w", d.name, err)
+	}
+	defer os.RemoveAll(tmp) // nothing left once renamed
+	if _, err := d.writeFiles(ctx, tmp, names, m.Attachments, writeFile); err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, fmt.Errorf("directory %s: %w", d.name, err)
+	}
+	if err := replaceDir(tmp, dir); err != nil {
+		return nil, fmt.Errorf("directory %s: %w", d.name, err)
+	}
+	paths := make([]string, len(names))
+	for i, n := range names {
+		paths[i] = filepath.Join(dir, n)
+	}
+	return paths, nil
+}
+
+// writeFiles writes the attachments into dir under names with write,
+// stopping when ctx ends.
+func (d *Directory) writeFiles(ctx context.Context, dir string, names []string, atts []Attachment, write func(string, []byte) error) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("directory %s: %w", d.name, err)
 	}
 	var paths []string
-	for _, a := range m.Attachments {
+	for i, a := range atts {
 		if err := ctx.Err(); err != nil {
 			return paths, err
 		}
-		name := cleanFileName(a.Name)
-		if name == "" {
-			return paths, Permanent(fmt.Errorf("directory %s: attachment %q has no usable file name", d.name, a.Name))
-		}
-		p := filepath.Join(dir, name)
-		if err := writeFileAtomic(p, a.Data); err != nil {
+		p := filepath.Join(dir, names[i])
+		if err := write(p, a.Data); err != nil {
 			return paths, fmt.Errorf("directory %s: %w", d.name, err)
 		}
 		paths = append(paths, p)
 	}
 	return paths, nil
+}
+
+// replaceDir renames tmp to dir; a dir already there (the same run written
+// again) is moved aside first and removed after.
+func replaceDir(tmp, dir string) error {
+	err := os.Rename(tmp, dir)
+	if err == nil || !(errors.Is(err, os.ErrExist) || errors.Is(err, syscall.ENOTEMPTY)) {
+		return err
+	}
+	old := tmp + ".old"
+	if err := os.Rename(dir, old); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		_ = os.Rename(old, dir)
+		return err
+	}
+	return os.RemoveAll(old)
+}
+
+// removeStale removes the temporary folders of base that a process killed
+// mid-write left in parent.
+func removeStale(parent, base string) {
+	stale, _ := filepath.Glob(filepath.Join(parent, "."+base+".partial-*"))
+	for _, s := range stale {
+		_ = os.RemoveAll(s)
+	}
 }
 
 func (d *Directory) folder(folder string) (string, error) {
@@ -91,3 +157,5 @@ func writeFileAtomic(path string, data []byte) error {
 	}
 	return nil
 }
+
+func writeFile(path string, data []byte) error { return os.WriteFile(path, data, 0o644) }

@@ -35,3 +35,32 @@ func TestDirectory(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectoryFolderIsWholeOrAbsent: a write that is stopped leaves no
+// folder (nor an empty one), and writing a folder again replaces it whole.
+func TestDirectoryFolderIsWholeOrAbsent(t *testing.T) {
+	root := t.TempDir()
+	d := notify.NewDirectory("archive", root)
+	m := &notify.Message{Folder: "weekly/run1", Attachments: []notify.Attachment{{Name: "a.html", Data: []byte("a")}, {Name: "b.zip", Data: []byte("b")}}}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := d.Write(ctx, m); err == nil {
+		t.Fatal("a stopped write succeeded")
+	}
+	if entries, _ := os.ReadDir(filepath.Join(root, "weekly")); len(entries) != 0 {
+		t.Fatalf("a stopped write left %v", entries)
+	}
+	for _, body := range []string{"first", "second"} {
+		m.Attachments[0].Data = []byte(body)
+		paths, err := d.Write(context.Background(), m)
+		if err != nil || len(paths) != 2 || paths[0] != filepath.Join(root, "weekly", "run1", "a.html") {
+			t.Fatalf("paths %v, %v", paths, err)
+		}
+		if b, _ := os.ReadFile(paths[0]); string(b) != body {
+			t.Fatalf("a.html holds %q, want %q", b, body)
+		}
+	}
+	if entries, _ := os.ReadDir(filepath.Join(root, "weekly")); len(entries) != 1 {
+		t.Fatalf("weekly holds %v, want the run's folder alone", entries)
+	}
+}

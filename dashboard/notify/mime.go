@@ -113,12 +113,12 @@ func attachmentPart(w *multipart.Writer, a Attachment) error {
 	if name == "" {
 		return fmt.Errorf("attachment %q has no usable file name", a.Name)
 	}
-	ct := a.ContentType
-	if ct == "" {
-		ct = "application/octet-stream"
+	ct, err := attachmentType(a.ContentType, name)
+	if err != nil {
+		return fmt.Errorf("attachment %s: %w", name, err)
 	}
 	p, err := w.CreatePart(textproto.MIMEHeader{
-		"Content-Type":              {mime.FormatMediaType(ct, map[string]string{"name": name})},
+		"Content-Type":              {ct},
 		"Content-Disposition":       {mime.FormatMediaType("attachment", map[string]string{"filename": name})},
 		"Content-Transfer-Encoding": {"base64"},
 	})
@@ -134,6 +134,31 @@ func attachmentPart(w *multipart.Writer, a Attachment) error {
 	}
 	_, err = p.Write([]byte(enc + "\r\n"))
 	return err
+}
+
+// attachmentType is an attachment's Content-Type with its file name as the
+// name parameter (for clients that read only that). The type may carry
+// parameters of its own ("text/html; charset=utf-8"): mime.FormatMediaType
+// takes a bare type and answers "" for anything else, which left the HTML
+// report with an empty Content-Type that clients read as plain text, so
+// the type is parsed first and its parameters kept.
+func attachmentType(contentType, name string) (string, error) {
+	if contentType == "" {
+		contentType = "application/octet-stream"
+	}
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return "", fmt.Errorf("content type %q: %w", contentType, err)
+	}
+	if params == nil {
+		params = map[string]string{}
+	}
+	params["name"] = name
+	out := mime.FormatMediaType(mt, params)
+	if out == "" {
+		return "", fmt.Errorf("content type %q cannot be written", contentType)
+	}
+	return out, nil
 }
 
 // encodeHeader writes non-ASCII text as base64 encoded-words (compact for

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -239,5 +240,40 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 	if !bytes.Equal(bytes.TrimSpace(got), bytes.TrimSpace(want)) {
 		t.Fatalf("%s differs:\n got: %s\nwant: %s", path, got, want)
+	}
+}
+
+// TestDeliverStoppedByShutdown: a shutdown while a failed delivery waits
+// to retry ends it as interrupted (not failed), and the log says the
+// retry was stopped by the shutdown rather than promising one.
+func TestDeliverStoppedByShutdown(t *testing.T) {
+	h := newHook(t, 500, 500)
+	w, err := notify.NewWebhook("ops", h.srv.URL+"/hook", notify.WebhookOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	retry := notify.Retry{Attempts: 3, Backoff: time.Hour, MaxBackoff: time.Hour, Timeout: 5 * time.Second}
+	m := testMessage()
+	done := make(chan notify.Result, 1)
+	go func() { done <- notify.Deliver(ctx, []notify.Target{{Destination: w, Retry: retry}}, m, log)[0] }()
+	for h.requests() == 0 { // the first attempt has reached the receiver
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	res := <-done
+	if !res.Interrupted || res.Err == nil || res.Attempts != 1 || !strings.Contains(res.Err.Error(), "stopped by shutdown") {
+		t.Fatalf("result %+v", res)
+	}
+	if !strings.Contains(logs.String(), "delivery stopped by shutdown; it resumes after restart") {
+		t.Fatalf("log:\n%s", logs.String())
+	}
+	// A deadline that passes is a failure, not an interruption.
+	dctx, dcancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer dcancel()
+	if res := notify.Deliver(dctx, []notify.Target{{Destination: w, Retry: retry}}, m, nil)[0]; res.Interrupted || res.Err == nil {
+		t.Fatalf("after a deadline: %+v", res)
 	}
 }

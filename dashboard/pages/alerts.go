@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -17,7 +18,8 @@ import (
 // silences that hold notifications back — with, for the admin, forms to
 // silence a rule or a label matcher for a while and to expire a silence.
 // Every change to a silence is kept with who made it (alert_silences), and
-// the page shows that audit log.
+// the page shows that audit log, and the notifications sent
+// (alert_notifications), a page at a time.
 
 // AlertsView is the Alerts page.
 type AlertsView struct {
@@ -30,6 +32,12 @@ type AlertsView struct {
 	Muted        map[string]string // rule → until when an active silence holds it back
 	CanSilence   bool
 	Durations    []string // the quick choices of a rule row
+
+	// Notifications is the delivery log's page shown, with its data links
+	// and the links to the newer and the older page ("" at either end).
+	Notifications     api.NotificationsData
+	NotificationLinks []navLink
+	NotificationPages notificationPages
 }
 
 // ExpireAction is where the expire form of silence id posts.
@@ -58,6 +66,13 @@ func (s *Site) buildAlerts(p *pageCtx) error {
 		return err
 	}
 	v.Silences, v.SilenceLinks = sres.(api.SilencesData), p.dataLinks("/alerts/silences", sq, "silences", "changes")
+	nres, nq, err := p.ask("/alerts/notifications")
+	if err != nil {
+		p.view.Content = v // the rest of the page stands; the notice names the parameter
+		return err
+	}
+	v.Notifications, v.NotificationLinks = nres.(api.NotificationsData), p.dataLinks("/alerts/notifications", nq, "notifications")
+	v.NotificationPages = p.notificationPages(nq, len(v.Notifications.Notifications), v.Notifications.Total)
 	for _, sil := range v.Silences.Silences {
 		for _, rule := range sil.Rules {
 			// The latest end of the silences holding the rule back (the
@@ -69,6 +84,33 @@ func (s *Site) buildAlerts(p *pageCtx) error {
 	}
 	p.view.Content = v
 	return nil
+}
+
+// notificationPages says which rows of the delivery log a page shows and
+// links to its neighbours.
+type notificationPages struct {
+	First, Last, Total int // 1-based, inclusive; 0 when the page shows none
+	Newer, Older       string
+}
+
+func (p *pageCtx) notificationPages(q map[string]string, shown, total int) notificationPages {
+	limit, _ := strconv.Atoi(q[api.ParamLimit])
+	offset, _ := strconv.Atoi(q[api.ParamOffset])
+	np := notificationPages{Total: total}
+	if shown > 0 {
+		np.First, np.Last = offset+1, offset+shown
+	}
+	if offset > 0 {
+		newer := ""
+		if n := offset - limit; n > 0 {
+			newer = strconv.Itoa(n)
+		}
+		np.Newer = p.with(api.ParamOffset, newer) + "#alert-notifications"
+	}
+	if offset+shown < total && shown > 0 {
+		np.Older = p.with(api.ParamOffset, strconv.Itoa(offset+shown)) + "#alert-notifications"
+	}
+	return np
 }
 
 // alertFilters: the window of events and how many to list.

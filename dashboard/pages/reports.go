@@ -61,7 +61,7 @@ func (reportsView) StatusClass(s string) string {
 	switch s {
 	case "ok":
 		return "good"
-	case "partial", "missed":
+	case "partial", "missed", "interrupted", "pending":
 		return "warn"
 	case "running":
 		return ""

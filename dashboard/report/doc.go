@@ -9,7 +9,10 @@
 // package collector/schedule, whose scheduler runs collectors too). A run
 // missed while imscope was down is noticed at start from report_runs — its
 // latest schedule slot on record against the schedule — and run once,
-// recorded as late, or recorded as missed when catch-up is off.
+// recorded as late, or recorded as missed when catch-up is off. Before
+// that, runs a shutdown interrupted (status interrupted) are resumed
+// (resume.go): rendered again only if their files were not written, and
+// delivered only where they have not been, under the same delivery id.
 //
 // PageRenderer (render.go) is the Renderer the binary wires in: it draws
 // the dashboard's own pages' sections (package pages) for the report's

@@ -48,9 +48,12 @@ type reportFacts struct {
 }
 
 // topRoute is the busiest pair of networks, both directions and every
-// bridge between them together.
+// bridge between them together. From and To name the pair in the order of
+// their ids (the traffic counted is both ways), as the API's routes name
+// networks from_network and to_network.
 type topRoute struct {
-	A, B         string
+	From         string   `json:"from"`
+	To           string   `json:"to"`
 	Bridges      []string `json:"bridges"`
 	Messages     uint64   `json:"messages"`
 	FailureRatio float64  `json:"failure_ratio"`
@@ -137,7 +140,7 @@ func busiestPair(r analytics.BridgeReport) *topRoute {
 	if l == nil {
 		return nil
 	}
-	return &topRoute{A: l.A, B: l.B, Bridges: l.Bridges, Messages: l.Messages, FailureRatio: l.FailureRatio()}
+	return &topRoute{From: l.A, To: l.B, Bridges: l.Bridges, Messages: l.Messages, FailureRatio: l.FailureRatio()}
 }
 
 // summary writes the facts as sentences in lang, one per section that had
@@ -175,7 +178,7 @@ func (f *reportFacts) summary(lang string, net func(string) string) []string {
 	}
 	switch {
 	case f.TopRoute != nil:
-		out = append(out, t("summary.bridge", net(f.TopRoute.A), net(f.TopRoute.B), pages.FormatCount(f.TopRoute.Messages), pages.FormatRatio(f.TopRoute.FailureRatio), pages.FormatCount(*f.BridgeMessages)))
+		out = append(out, t("summary.bridge", net(f.TopRoute.From), net(f.TopRoute.To), pages.FormatCount(f.TopRoute.Messages), pages.FormatRatio(f.TopRoute.FailureRatio), pages.FormatCount(*f.BridgeMessages)))
 	case f.BridgeMessages != nil:
 		out = append(out, t("summary.no_bridges"))
 	}

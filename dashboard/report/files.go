@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -44,6 +45,11 @@ func (r *PageRenderer) zip(ctx context.Context, def Definition, p Periods, expor
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	m := manifest{Report: def.Name, Period: p.Current.Label, Previous: p.Previous.Label, Generated: r.now().UTC()}
+	// Every entry is dated when the run made it (without a date, zip
+	// readers show 1980-00-00).
+	create := func(name string) (io.Writer, error) {
+		return zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: m.Generated})
+	}
 	for _, e := range exports {
 		path := e.Endpoint[len(respond.APIPrefix):]
 		params := url.Values{}
@@ -62,7 +68,7 @@ func (r *PageRenderer) zip(ctx context.Context, def Definition, p Periods, expor
 		if err != nil {
 			return nil, fmt.Errorf("report %s: cannot export %s: %w", def.Name, e.File, err)
 		}
-		w, err := zw.Create(e.File)
+		w, err := create(e.File)
 		if err != nil {
 			return nil, err
 		}
@@ -71,7 +77,7 @@ func (r *PageRenderer) zip(ctx context.Context, def Definition, p Periods, expor
 		}
 		m.Files = append(m.Files, manifestEntry{File: e.File, Section: e.Section, Endpoint: e.Endpoint, Query: e.Query, Table: spec.Name, Rows: len(rows), Columns: spec.Columns})
 	}
-	w, err := zw.Create("manifest.json")
+	w, err := create("manifest.json")
 	if err != nil {
 		return nil, err
 	}

@@ -131,7 +131,7 @@ func reportFactsAreTheAPIs(t *testing.T, h http.Handler, html string, out *Outpu
 	_, br := dashtest.Decode(t, dashtest.Get(t, h, "/api/v1/bridges?"+url.Values{"from": {p.Current.From.UTC().Format(time.RFC3339)}, "to": {p.Current.To.UTC().Format(time.RFC3339)}}.Encode()))
 	var pair float64
 	for _, r := range dashtest.Objs(t, br, "routes") {
-		if a, b := r["from_network"].(string), r["to_network"].(string); facts.TopRoute != nil && min(a, b) == facts.TopRoute.A && max(a, b) == facts.TopRoute.B {
+		if a, b := r["from_network"].(string), r["to_network"].(string); facts.TopRoute != nil && min(a, b) == facts.TopRoute.From && max(a, b) == facts.TopRoute.To {
 			pair += r["messages"].(float64)
 		}
 	}
@@ -244,4 +244,49 @@ func TestReportChineseWithoutChromium(t *testing.T) {
 	if !strings.Contains(out.Summary, "腾讯QQ") {
 		t.Errorf("summary %q", out.Summary)
 	}
+}
+
+// TestReportZIPTimesAndFactKeys: every ZIP entry is dated when the report
+// was made (not 1980), and the facts webhooks get name everything in
+// snake_case, the busiest route's networks from and to.
+func TestReportZIPTimesAndFactKeys(t *testing.T) {
+	out, _, _ := renderDemo(t, pages.LangEN, "")
+	zr, err := zip.NewReader(bytes.NewReader(out.ZIP), int64(len(out.ZIP)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m manifest
+	if rc, err := zr.Open("manifest.json"); err != nil || json.NewDecoder(rc).Decode(&m) != nil || m.Generated.Year() < 2000 {
+		t.Fatalf("manifest: %v, generated %s", err, m.Generated)
+	}
+	for _, f := range zr.File {
+		if !f.Modified.Equal(m.Generated.Truncate(time.Second)) {
+			t.Errorf("%s is dated %s, not when the report was made (%s)", f.Name, f.Modified, m.Generated)
+		}
+	}
+	b, err := json.Marshal(out.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var facts map[string]any
+	if err := json.Unmarshal(b, &facts); err != nil {
+		t.Fatal(err)
+	}
+	route, ok := facts["top_route"].(map[string]any)
+	if !ok || route["from"] == nil || route["to"] == nil || route["from"] == route["to"] {
+		t.Fatalf("top_route %v", facts["top_route"])
+	}
+	snake := regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	var keys func(prefix string, v any)
+	keys = func(prefix string, v any) {
+		if m, ok := v.(map[string]any); ok {
+			for k, x := range m {
+				if !snake.MatchString(k) {
+					t.Errorf("facts key %s%s is not snake_case", prefix, k)
+				}
+				keys(prefix+k+".", x)
+			}
+		}
+	}
+	keys("", facts)
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,6 +32,17 @@ const (
 	StatusPartial = "partial" // rendered and written, but a destination failed
 	StatusFailed  = "failed"  // not rendered or not written
 	StatusMissed  = "missed"
+	// StatusInterrupted is a run a shutdown stopped before it was written
+	// and delivered everywhere; the next start resumes it (Resume).
+	StatusInterrupted = "interrupted"
+)
+
+// A delivery's status (report_runs.delivery_status).
+const (
+	DeliveryOK          = "ok"
+	DeliveryFailed      = "failed"      // gave up: not sent again
+	DeliveryPending     = "pending"     // not tried yet
+	DeliveryInterrupted = "interrupted" // stopped by a shutdown
 )
 
 // lateAfter is how long after its slot a scheduled run may start before it
@@ -39,6 +51,10 @@ const lateAfter = time.Minute
 
 // ErrRunning is returned for a run asked for while the same report runs.
 var ErrRunning = errors.New("the report is already running")
+
+// ErrInterrupted is returned for a run a shutdown stopped; it is recorded
+// as interrupted and resumed at the next start.
+var ErrInterrupted = errors.New("interrupted by shutdown; the run resumes at the next start")
 
 // Options configure a Service.
 type Options struct {
@@ -57,6 +73,12 @@ type Options struct {
 	Timeout time.Duration
 	Now     func() time.Time
 	Logger  *slog.Logger
+	// Alone says that no other process runs this database's reports (the
+	// embedded engine: its process holds the data directory), so a run
+	// recorded as running at start was left by a process that stopped
+	// without shutting down (killed, out of memory, power lost): Resume
+	// takes up a scheduled one and records a manual one failed.
+	Alone bool
 }
 
 // Service runs the configured reports: on schedule (Jobs), at start for
@@ -66,6 +88,9 @@ type Service struct {
 	byName map[string]*Definition
 	locks  map[string]*sync.Mutex
 	opts   Options
+	// started is when this Service was made: a run started before it and
+	// still recorded as running is not this process's (Options.Alone).
+	started time.Time
 }
 
 // New checks that every destination a report names is configured.
@@ -84,7 +109,7 @@ func New(defs []Definition, opts Options) (*Service, error) {
 		return nil, fmt.Errorf("reports: a report directory is required")
 	}
 	opts.Dir = dir
-	s := &Service{defs: defs, byName: map[string]*Definition{}, locks: map[string]*sync.Mutex{}, opts: opts}
+	s := &Service{defs: defs, byName: map[string]*Definition{}, locks: map[string]*sync.Mutex{}, opts: opts, started: opts.Now()}
 	for i := range s.defs {
 		d := &s.defs[i]
 		if _, dup := s.byName[d.Name]; dup {
@@ -167,34 +192,75 @@ func (s *Service) Run(ctx context.Context, name string, req Request) (queries.Re
 	}
 	log.Info("report run started", "trigger", req.Trigger, "slot", req.Slot, "late", run.Late)
 	err := s.produce(ctx, def, p, req, &run, log)
-	if err != nil {
+	// A run into --out, or without delivery, is the user's at the command
+	// line: it is not resumed by another process.
+	return s.finish(ctx, def, &run, req.Dir == "" && !req.NoDelivery, err, log)
+}
+
+// finish records the outcome of a run and applies retention. A run that a
+// shutdown stopped (ctx cancelled) before it was written or delivered
+// everywhere is recorded as interrupted when it can be resumed.
+func (s *Service) finish(ctx context.Context, def *Definition, run *queries.ReportRun, resumable bool, err error, log *slog.Logger) (queries.ReportRun, error) {
+	stopped := errors.Is(ctx.Err(), context.Canceled)
+	switch {
+	case stopped && resumable && (err != nil || undelivered(run.Deliveries)):
+		run.Status, run.Error = StatusInterrupted, ErrInterrupted.Error()
+		if err != nil {
+			run.Error += " (" + err.Error() + ")"
+		}
+		err = ErrInterrupted
+	case err != nil:
 		run.Status, run.Error = StatusFailed, err.Error()
+	default:
+		run.Status, run.Error = StatusOK, ""
+		for _, d := range run.Deliveries {
+			if d.Status != DeliveryOK {
+				run.Status = StatusPartial
+			}
+		}
 	}
 	run.FinishedAt = s.opts.Now()
 	// The outcome is recorded even when ctx ended (a shutdown mid-run).
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	if rerr := queries.InsertReportRun(rctx, s.opts.Engine, run); rerr != nil {
+	if rerr := queries.InsertReportRun(rctx, s.opts.Engine, *run); rerr != nil {
 		log.Error("cannot record the report run's outcome", "err", rerr)
 		err = errors.Join(err, rerr)
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrInterrupted):
+		log.Warn("report run interrupted by shutdown; it resumes at the next start", "files", len(run.Files), "pending", pending(run.Deliveries))
+		return *run, fmt.Errorf("report %s: %w", run.Report, err)
+	case err != nil:
 		log.Error("report run failed", "err", err)
-		return run, fmt.Errorf("report %s: %w", name, err)
+		return *run, fmt.Errorf("report %s: %w", run.Report, err)
 	}
-	log.Info("report run finished", "status", run.Status, "files", len(run.Files), "duration", run.FinishedAt.Sub(run.StartedAt))
+	log.Info("report run finished", "status", run.Status, "files", len(run.Files), "resumed", run.Resumed, "duration", run.FinishedAt.Sub(run.StartedAt))
 	if rerr := s.applyRetention(rctx, def); rerr != nil {
 		log.Warn("report retention", "err", rerr)
 	}
-	return run, nil
+	return *run, nil
 }
 
 // produce renders, writes and delivers one run, filling in run.
 func (s *Service) produce(ctx context.Context, def *Definition, p Periods, req Request, run *queries.ReportRun, log *slog.Logger) error {
-	out, err := s.render(ctx, *def, p)
-	if err != nil {
+	msg, err := s.write(ctx, def, p, req.Dir, run)
+	if err != nil || req.NoDelivery {
 		return err
 	}
+	s.deliver(ctx, def, run, msg, log)
+	return nil
+}
+
+// write renders the run and writes its files to dir ("": the report
+// directory, in the run's own folder), filling in the run's files, notes,
+// summary and facts; it returns the message to deliver.
+func (s *Service) write(ctx context.Context, def *Definition, p Periods, dir string, run *queries.ReportRun) (*notify.Message, error) {
+	out, err := s.render(ctx, *def, p)
+	if err != nil {
+		return nil, err
+	}
+	run.Notes = nil
 	if out.PDF == nil {
 		note := "no PDF"
 		if out.PDFNote != "" {
@@ -202,35 +268,84 @@ func (s *Service) produce(ctx context.Context, def *Definition, p Periods, req R
 		}
 		run.Notes = append(run.Notes, note)
 	}
-	msg := s.message(def, run, p, out)
-	dir, local := s.opts.Dir, *msg
-	if req.Dir != "" {
-		dir, local.Folder = req.Dir, ""
+	run.Summary, run.Facts = out.Summary, ""
+	if out.Data != nil {
+		b, err := json.Marshal(out.Data)
+		if err != nil {
+			return nil, fmt.Errorf("cannot encode the report's facts: %w", err)
+		}
+		run.Facts = string(b)
 	}
-	files, err := notify.NewDirectory("report directory", dir).Write(ctx, &local)
+	msg := s.message(def, run, p, out)
+	root, local := s.opts.Dir, *msg
+	if dir != "" {
+		root, local.Folder = dir, ""
+	}
+	files, err := notify.NewDirectory("report directory", root).Write(ctx, &local)
 	run.Files = files
 	if err != nil {
-		return fmt.Errorf("cannot write the report's files: %w", err)
+		return nil, fmt.Errorf("cannot write the report's files: %w", err)
 	}
 	s.addLinks(msg, run)
-	if req.NoDelivery || len(def.Destinations) == 0 {
-		run.Status = StatusOK
-		return nil
+	return msg, nil
+}
+
+// deliver sends msg to each of the report's destinations that has not had
+// it (pending, or interrupted by a shutdown), all at once, and records each
+// outcome in run. The run is recorded first with its files and its
+// destinations pending, so that a shutdown from here on resumes it without
+// rendering again. The message's id is the run's: a resumed delivery
+// carries the id of the one it resumes.
+func (s *Service) deliver(ctx context.Context, def *Definition, run *queries.ReportRun, msg *notify.Message, log *slog.Logger) {
+	index := map[string]int{}
+	for i, d := range run.Deliveries {
+		index[d.Destination] = i
 	}
-	targets := make([]notify.Target, len(def.Destinations))
-	for i, name := range def.Destinations {
-		targets[i] = s.opts.Targets[name]
-	}
-	run.Status = StatusOK
-	for _, r := range notify.Deliver(ctx, targets, msg, log) {
-		d := queries.ReportDelivery{Destination: r.Destination, Kind: r.Kind, Status: "ok", Attempts: r.Attempts}
-		if r.Err != nil {
-			d.Status, d.Error = "failed", r.Err.Error()
-			run.Status = StatusPartial
+	var targets []notify.Target
+	var at []int
+	for _, name := range def.Destinations {
+		t := s.opts.Targets[name]
+		i, ok := index[name]
+		if !ok {
+			i = len(run.Deliveries)
+			run.Deliveries = append(run.Deliveries, queries.ReportDelivery{Destination: name, Kind: t.Destination.Kind(), Status: DeliveryPending})
 		}
-		run.Deliveries = append(run.Deliveries, d)
+		if st := run.Deliveries[i].Status; st == DeliveryPending || st == DeliveryInterrupted {
+			targets, at = append(targets, t), append(at, i)
+		}
 	}
-	return nil
+	if len(targets) == 0 {
+		return
+	}
+	if err := queries.InsertReportRun(ctx, s.opts.Engine, *run); err != nil {
+		log.Warn("cannot record the report run before delivering it", "err", err)
+	}
+	for k, r := range notify.Deliver(ctx, targets, msg, log) {
+		d := &run.Deliveries[at[k]]
+		d.Kind, d.Attempts = r.Kind, d.Attempts+r.Attempts
+		switch {
+		case r.Err == nil:
+			d.Status, d.Error = DeliveryOK, ""
+		case r.Interrupted:
+			d.Status, d.Error = DeliveryInterrupted, r.Err.Error()
+		default:
+			d.Status, d.Error = DeliveryFailed, r.Err.Error()
+		}
+	}
+}
+
+// undelivered reports whether a destination still waits for the run.
+func undelivered(ds []queries.ReportDelivery) bool { return len(pending(ds)) > 0 }
+
+// pending names the destinations that still wait for the run.
+func pending(ds []queries.ReportDelivery) []string {
+	var out []string
+	for _, d := range ds {
+		if d.Status == DeliveryPending || d.Status == DeliveryInterrupted {
+			out = append(out, d.Destination)
+		}
+	}
+	return out
 }
 
 // render calls the renderer under the run's timeout; a panic is a failed run.

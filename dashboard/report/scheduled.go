@@ -53,19 +53,23 @@ func (s *Service) Jobs(ctx context.Context) []Job {
 	return jobs
 }
 
-// CatchUp looks for slots missed while imscope was not running: for each
+// CatchUp first resumes the runs a shutdown interrupted (Resume), then
+// looks for slots missed while imscope was not running: for each
 // scheduled report, the latest slot after the latest one on record in
 // report_runs. With catch-up on it is run once, as late; with it off it is
 // recorded as missed. A report with no scheduled run on record has missed
 // nothing that can be known. Runs happen in turn; a failing one is logged
 // and does not stop the others.
 func (s *Service) CatchUp(ctx context.Context) error {
+	var errs []error
+	if err := s.Resume(ctx); err != nil {
+		errs = append(errs, err)
+	}
 	last, err := queries.LastScheduledReportRuns(ctx, s.opts.Engine)
 	if err != nil {
-		return err
+		return errors.Join(append(errs, err)...)
 	}
 	now := s.opts.Now()
-	var errs []error
 	for i := range s.defs {
 		def := &s.defs[i]
 		prev, ok := last[def.Name]

@@ -60,6 +60,19 @@ var HostileNetworks = []string{
 	`=cmd|' /C calc'!A0`,
 }
 
+// DemoNotifications is the delivery log of the demo's alert: its firing
+// went out to ops and failed at pager (whose error quotes a webhook URL with
+// a token, and markup), and its resolution went out to ops.
+var DemoNotifications = []queries.AlertNotification{
+	{SentAt: DemoNow.Add(-6*time.Hour + 30*time.Second), NotificationID: "5f0c2a4e-1b7d-5c3e-9a4f-2d6e8b0c1a01", Rule: "fetion-msn-down", Episode: DemoNow.Add(-6 * time.Hour),
+		State: "firing", Destination: "ops", GroupKey: "rule=fetion-msn-down", Status: "ok", Attempts: 1},
+	{SentAt: DemoNow.Add(-6*time.Hour + 30*time.Second), NotificationID: "7a9e3c1d-2f4b-5a6c-8d0e-3b5f7a9c1e02", Rule: "fetion-msn-down", Episode: DemoNow.Add(-6 * time.Hour),
+		State: "firing", Destination: "pager", GroupKey: "rule=fetion-msn-down", Status: "failed", Attempts: 3,
+		Error: `Post "https://hooks.example.org/services/T000/B000/SECRETTOKEN?key=SECRETKEY": <img src=x onerror=alert(1)> connection refused`},
+	{SentAt: DemoNow.Add(-5*time.Hour + 30*time.Second), NotificationID: "9c1e5a3f-4b6d-5e8a-a0c2-5d7b9e1f3a03", Rule: "fetion-msn-down", Episode: DemoNow.Add(-6 * time.Hour),
+		State: "resolved", Destination: "ops", GroupKey: "rule=fetion-msn-down", Status: "ok", Attempts: 2},
+}
+
 // HostileDay is when the hostile networks report users.
 var HostileDay = time.Date(2012, 6, 15, 12, 0, 0, 0, time.UTC)
 
@@ -129,6 +142,9 @@ func loadDemo() (queries.Engine, error) {
 	if err := queries.InsertAlertEvents(ctx, e, events); err != nil {
 		return nil, err
 	}
+	if err := queries.InsertAlertNotifications(ctx, e, DemoNotifications); err != nil {
+		return nil, err
+	}
 	// A silence that holds back no configured rule, and a run of a report
 	// no longer configured.
 	if _, err := alerting.CreateSilence(ctx, e, alerting.SilenceRequest{Matchers: []string{"bridge=msn-skype"}, EndsAt: DemoNow.Add(30 * 24 * time.Hour), Comment: "fixture"}, "fixture", DemoNow.Add(-time.Hour)); err != nil {
@@ -149,6 +165,18 @@ func loadDemo() (queries.Engine, error) {
 // fails with an InvalidError that names no parameter of the asker's.
 func BadData(t testing.TB, db string) queries.Engine {
 	t.Helper()
+	e := EmptyEngine(t, db)
+	bad := []imscope.Sample{{TS: HostileDay, Source: "test", Network: "qq", Metric: "active_users_30d", Value: -5}}
+	if err := queries.InsertSamples(context.Background(), e, bad); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// EmptyEngine is a migrated engine with no data (database db, beside the
+// demo's), for tests that write what they read — at a clock of their own.
+func EmptyEngine(t testing.TB, db string) queries.Engine {
+	t.Helper()
 	Engine(t) // the process's libchdb connection is open; this engine shares it
 	ctx := context.Background()
 	e, err := embedded.Open(ctx, embedded.Options{DataDir: DataDir(), Database: db})
@@ -157,10 +185,6 @@ func BadData(t testing.TB, db string) queries.Engine {
 	}
 	t.Cleanup(func() { e.Close() })
 	if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {
-		t.Fatal(err)
-	}
-	bad := []imscope.Sample{{TS: HostileDay, Source: "test", Network: "qq", Metric: "active_users_30d", Value: -5}}
-	if err := queries.InsertSamples(ctx, e, bad); err != nil {
 		t.Fatal(err)
 	}
 	return e
