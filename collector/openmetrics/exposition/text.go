@@ -304,10 +304,7 @@ func (p *Parser) textValue(l []byte, start, end, i int, unusual bool) error {
 	} else {
 		s.Series, s.New = p.newSeries(), true
 	}
-	j := i
-	for j < len(l) && !blank(l[j]) && l[j] != '\n' {
-		j++
-	}
+	j := tokenEnd(l, i)
 	if j == len(l) {
 		return p.fail(errEOF)
 	}
@@ -350,10 +347,7 @@ func (p *Parser) textValue(l []byte, start, end, i int, unusual bool) error {
 		return nil
 	}
 	i = skipBlank(l, j+1)
-	j = i
-	for j < len(l) && !blank(l[j]) && l[j] != '\n' {
-		j++
-	}
+	j = tokenEnd(l, i)
 	if j == len(l) {
 		return p.fail(errEOF)
 	}
@@ -689,4 +683,13 @@ func (p *Parser) readValue(l []byte, i int) ([]byte, int, error) {
 			p.arena = append(p.arena, c)
 		}
 	}
+}
+
+// tokenEnd is where the token at i ends: at the next blank or newline, or
+// at the end of l (a line cut short).
+func tokenEnd(l []byte, i int) int {
+	for i < len(l) && !blank(l[i]) && l[i] != '\n' {
+		i++
+	}
+	return i
 }
