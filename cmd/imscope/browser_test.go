@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -27,6 +28,11 @@ import (
 // fails on any console error, uncaught exception, failed or foreign
 // request, or JavaScript dialog (an alert() that ran). Screenshots of each
 // page go to artifacts/screenshots (IMSCOPE_ARTIFACTS overrides).
+
+// updateScreenshot rewrites docs/screenshot.png, the README's picture of
+// the Market share page (go test ./cmd/imscope -run TestBrowser
+// -update-screenshot).
+var updateScreenshot = flag.Bool("update-screenshot", false, "rewrite docs/screenshot.png from the Market share page")
 
 // hostileNames are imported as network ids; each tries to run script.
 var hostileNames = []string{
@@ -204,6 +210,77 @@ const drawnJS = `(() => {
   return out;
 })()`
 
+// readableJS lists what makes the page's charts unreadable, for each
+// drawn chart: two texts whose boxes overlap by more than 2 px (labels,
+// axis names, legend entries, titles: every text ECharts drew and did not
+// hide, from the renderer's display list, as the rotated rectangles they
+// are drawn in, in the chart's pixels), a text under the save button, a
+// legend that pages
+// (series on another page cannot be matched to their lines), a series the
+// legend does not name, a legend over the plot or below the chart.
+const readableJS = `(() => {
+  const out = [];
+  document.querySelectorAll("[data-chart][data-drawn]").forEach(el => {
+    const inst = echarts.getInstanceByDom(el);
+    if (!inst) { return; }
+    const boxes = [];
+    inst.getZr().storage.getDisplayList(true).forEach(d => {
+      const text = d.style && d.style.text;
+      if (typeof text !== "string" || !text.trim() || d.invisible || d.style.opacity === 0) { return; }
+      const r = d.getBoundingRect(), m = d.transform || [1, 0, 0, 1, 0, 0];
+      if (r.width < 1 || r.height < 1) { return; }
+      const pts = [[r.x, r.y], [r.x + r.width, r.y], [r.x + r.width, r.y + r.height], [r.x, r.y + r.height]]
+        .map(p => [m[0] * p[0] + m[2] * p[1] + m[4], m[1] * p[0] + m[3] * p[1] + m[5]]);
+      boxes.push({ t: text, pts: pts });
+    });
+    // The save button is drawn, not written: nothing may run under it.
+    const toolbox = inst.getModel().getComponent("toolbox");
+    const tv = toolbox && inst.getViewOfComponentModel(toolbox);
+    if (tv && tv.group) {
+      const r = tv.group.getBoundingRect(), x = tv.group.x + r.x, y = tv.group.y + r.y;
+      if (r.width >= 1) { boxes.push({ t: "(the save button)", pts: [[x, y], [x + r.width, y], [x + r.width, y + r.height], [x, y + r.height]] }); }
+    }
+    // Separating axes: two convex quadrilaterals overlap unless their
+    // projections on some edge's normal are apart (or overlap by ≤ 2 px).
+    const apart = (a, b) => [a, b].some(poly => poly.some((p, i) => {
+      const q = poly[(i + 1) % poly.length], len = Math.hypot(q[0] - p[0], q[1] - p[1]) || 1;
+      const nx = (p[1] - q[1]) / len, ny = (q[0] - p[0]) / len;
+      const pa = a.map(v => v[0] * nx + v[1] * ny), pb = b.map(v => v[0] * nx + v[1] * ny);
+      return Math.min(Math.max(...pa), Math.max(...pb)) - Math.max(Math.min(...pa), Math.min(...pb)) <= 2;
+    }));
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        if (!apart(boxes[i].pts, boxes[j].pts)) { out.push(el.id + ": " + JSON.stringify(boxes[i].t) + " overlaps " + JSON.stringify(boxes[j].t)); }
+      }
+    }
+    const legend = inst.getModel().getComponent("legend");
+    if (!legend || !legend.get("show")) { return; }
+    if (legend.get("type") === "scroll") { out.push(el.id + ": the legend pages"); }
+    const view = inst.getViewOfComponentModel(legend);
+    const lr = view.group.getBoundingRect(), bottom = view.group.y + lr.y + lr.height;
+    if (bottom > inst.getHeight()) { out.push(el.id + ": the legend runs below the chart"); }
+    const names = legend.getData().map(d => d.get("name"));
+    inst.getModel().getSeries().forEach(s => {
+      if ((s.type === "series.line" || s.type === "series.bar") && !names.includes(s.name)) { out.push(el.id + ": the legend does not name " + s.name); }
+    });
+    const grid = inst.getModel().getComponent("grid");
+    if (grid && grid.coordinateSystem && grid.coordinateSystem.getRect().y < bottom) { out.push(el.id + ": the legend is over the plot"); }
+  });
+  return out.slice(0, 20);
+})()`
+
+// checkReadable fails t for what readableJS finds in the current page.
+func (s *browserSession) checkReadable(t *testing.T, what string) {
+	t.Helper()
+	problems, err := chromedp.Run(s.ctx, chromedp.Evaluate[[]string](readableJS))
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	for _, p := range problems {
+		t.Errorf("%s: %s", what, p)
+	}
+}
+
 // waitFor polls a condition in the page for up to 20 s; errors while the
 // page navigates are retried.
 func waitFor(t *testing.T, ctx context.Context, cond string) {
@@ -267,6 +344,9 @@ func TestBrowser(t *testing.T) {
 	t.Run("phone", s.checkPhone)
 	t.Run("report", s.checkReport)
 	t.Run("hostile labels", s.checkHostileLabels)
+	if *updateScreenshot {
+		t.Run("screenshot", s.takeScreenshot)
+	}
 }
 
 // startChromium starts a headless Chromium at exe with one tab that w
@@ -343,7 +423,36 @@ func (s *browserSession) checkPage(t *testing.T, name, path string, charts []str
 	if err := os.WriteFile(filepath.Join(s.shots, name+".png"), shot, 0o644); err != nil {
 		t.Error(err)
 	}
+	s.checkReadable(t, path)
+	if name == "bridges" {
+		s.checkLatencyUnit(t)
+	}
 	s.check(t, path)
+}
+
+// checkLatencyUnit: the p95 chart's value axis reads in one unit, chosen
+// from the data (not "0 µs … 10000 ms").
+func (s *browserSession) checkLatencyUnit(t *testing.T) {
+	labels, err := chromedp.Run(s.ctx, chromedp.Evaluate[[]string](`(() => {
+  const el = document.getElementById("route-p95");
+  if (!el) { return []; }
+  const inst = echarts.getInstanceByDom(el);
+  const f = inst.getOption().yAxis[0].axisLabel.formatter;
+  return inst.getModel().getComponent("yAxis", 0).axis.scale.getTicks().map(t => f(t.value));
+})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(labels) == 0 {
+		t.Fatal("the p95 latency chart was not drawn")
+	}
+	units := map[string]bool{}
+	for _, l := range labels {
+		units[l[strings.LastIndex(l, " ")+1:]] = true
+	}
+	if len(units) > 1 {
+		t.Errorf("the p95 axis mixes units: %q", labels)
+	}
 }
 
 // checkFilter submits the share page's filter form and checks that the URL
@@ -423,7 +532,25 @@ func (s *browserSession) checkLanguageAndTheme(t *testing.T) {
 	if shot, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100)); err == nil {
 		_ = os.WriteFile(filepath.Join(s.shots, "share-zh-dark.png"), shot, 0o644)
 	}
-	if err := chromedp.Do(s.ctx, chromedp.Navigate(s.base+"/share?lang=en&theme=light"), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+	s.checkReadable(t, "/share in Chinese, dark")
+	for _, path := range []string{"/migration", "/reach", "/bridges"} {
+		if err := chromedp.Do(s.ctx, chromedp.Navigate(s.base+path), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, s.ctx, `document.querySelectorAll("[data-chart]:not([data-drawn])").length === 0`)
+		_ = chromedp.Do(s.ctx, chromedp.Sleep(400*time.Millisecond))
+		s.checkReadable(t, path+" in Chinese, dark")
+		// A heat map's empty end is the card's colour, not white.
+		white, err := chromedp.Run(s.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("[data-kind=heatmap][data-drawn]")).filter(el =>
+  (echarts.getInstanceByDom(el).getOption().visualMap[0].inRange.color || []).some(c => /^#f[0-9a-f]f[0-9a-f]ff$|^#fff/i.test(c))).map(el => el.id)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(white) > 0 {
+			t.Errorf("%s: heat maps with white cells in the dark theme: %v", path, white)
+		}
+	}
+	if err := chromedp.Do(s.ctx, chromedp.Navigate(s.base+"/share?lang=en&theme=light&networks=qq,wangwang,fetion,msn,skype,sinauc,popo,yahoo"), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
 		t.Fatal(err)
 	}
 	s.check(t, "language and theme")
@@ -438,7 +565,7 @@ func (s *browserSession) checkPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = chromedp.Do(s.ctx, chromedp.EmulateReset()) }()
-	for _, path := range []string{"/", "/share", "/bridges"} {
+	for _, path := range []string{"/", "/share", "/bridges", "/migration", "/reach"} {
 		if err := chromedp.Do(s.ctx, chromedp.Navigate(s.base+path), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
 			t.Fatal(err)
 		}
@@ -451,13 +578,74 @@ func (s *browserSession) checkPhone(t *testing.T) {
 		if len(wide) > 0 {
 			t.Errorf("%s at 390 px: wider than the screen: %v", path, wide)
 		}
+		s.checkNarrow(t, path, 390)
 		if path == "/share" {
 			if shot, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100)); err == nil {
 				_ = os.WriteFile(filepath.Join(s.shots, "share-phone.png"), shot, 0o644)
 			}
 		}
 	}
+	// 420 px, every page: no sideways scrolling, readable charts, and the
+	// share table's Share column on screen.
+	if err := chromedp.Do(s.ctx, chromedp.EmulateViewport(420, 900, chromedp.EmulateMobile, chromedp.EmulateScale(2))); err != nil {
+		t.Fatal(err)
+	}
+	for _, pg := range browserPages {
+		if err := chromedp.Do(s.ctx, chromedp.Navigate(s.base+pg.path), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, s.ctx, `document.querySelectorAll("[data-chart]:not([data-drawn])").length === 0`)
+		s.checkNarrow(t, pg.path, 420)
+		if shot, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100)); err == nil {
+			_ = os.WriteFile(filepath.Join(s.shots, pg.name+"-420.png"), shot, 0o644)
+		}
+		if pg.name == "share" {
+			off, err := chromedp.Run(s.ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#share-table td")).filter(td => {
+  const r = td.getBoundingClientRect(); return r.width > 0 && (r.right > window.innerWidth + 1 || r.left < -1); }).length`))
+			if err != nil || off > 0 {
+				t.Errorf("/share at 420 px: %d table cells off-screen (%v)", off, err)
+			}
+		}
+	}
 	s.check(t, "phone")
+}
+
+// checkNarrow: at a phone's width the page does not scroll sideways and
+// its charts stay readable.
+func (s *browserSession) checkNarrow(t *testing.T, path string, width int) {
+	t.Helper()
+	_ = chromedp.Do(s.ctx, chromedp.Sleep(400*time.Millisecond)) // the charts' short animation
+	scroll, err := chromedp.Run(s.ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, document.documentElement.clientWidth]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if scroll[0] > scroll[1] {
+		t.Errorf("%s at %d px scrolls sideways: %d px wide in %d", path, width, scroll[0], scroll[1])
+	}
+	s.checkReadable(t, fmt.Sprintf("%s at %d px", path, width))
+}
+
+// takeScreenshot writes docs/screenshot.png: the Market share page at
+// 1400 px, in English and the light theme, showing the catalog's networks
+// (the hostile ids this test imports fold into "Other").
+func (s *browserSession) takeScreenshot(t *testing.T) {
+	if err := chromedp.Do(s.ctx, chromedp.EmulateViewport(1400, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = chromedp.Do(s.ctx, chromedp.EmulateReset()) }()
+	if err := chromedp.Do(s.ctx, chromedp.Navigate(s.base+"/share?lang=en&theme=light&networks=qq,wangwang,fetion,msn,skype,sinauc,popo,yahoo"), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, s.ctx, `document.querySelectorAll("[data-chart]:not([data-drawn])").length === 0`)
+	_ = chromedp.Do(s.ctx, chromedp.Sleep(800*time.Millisecond))
+	shot, err := chromedp.Run(s.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("..", "..", "docs", "screenshot.png"), shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.check(t, "screenshot")
 }
 
 // checkReport runs the monthly report through the API with the admin token

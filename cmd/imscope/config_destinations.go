@@ -191,7 +191,17 @@ func buildTargets(cfg *Config, getenv func(string) string) (map[string]notify.Ta
 	for i, d := range cfg.Destinations {
 		dest, err := buildDestination(d, getenv)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("destinations[%d] (%s): %w", i, d.Name, err))
+			// Blame the key's line (or the destination's), as the config's
+			// own problems do: "imscope.yaml:4: destinations[0] (ops): …".
+			at, path := fmt.Sprintf("destinations[%d]", i), fmt.Sprintf("destinations[%d]", i)
+			var ke keyError
+			if errors.As(err, &ke) {
+				path += "." + d.Kind + "." + ke.key
+			}
+			if where := cfg.src.Where(path); where != "" {
+				at = where + ": " + at
+			}
+			errs = append(errs, fmt.Errorf("%s (%s): %w", at, d.Name, err))
 			continue
 		}
 		out[d.Name] = notify.Target{Destination: dest, Retry: d.retry()}
@@ -206,13 +216,13 @@ func buildDestination(d DestinationConfig, getenv func(string) string) (notify.D
 		u := string(w.URL)
 		if w.URLEnv != "" {
 			if u = getenv(w.URLEnv); u == "" {
-				return nil, fmt.Errorf("url_env: %s is not set", w.URLEnv)
+				return nil, keyError{"url_env", fmt.Errorf("%s is not set; it should hold the webhook's URL", w.URLEnv)}
 			}
 		}
 		var secret []byte
 		if w.SecretEnv != "" {
 			if secret = []byte(getenv(w.SecretEnv)); len(secret) == 0 {
-				return nil, fmt.Errorf("secret_env: %s is not set", w.SecretEnv)
+				return nil, keyError{"secret_env", fmt.Errorf("%s is not set; it should hold the signing secret", w.SecretEnv)}
 			}
 		}
 		return notify.NewWebhook(d.Name, u, notify.WebhookOptions{Secret: secret, UserAgent: "imscope/" + buildVersion()})
@@ -241,6 +251,16 @@ func buildDestination(d DestinationConfig, getenv func(string) string) (notify.D
 	}
 	return nil, fmt.Errorf("unknown kind %q", d.Kind)
 }
+
+// keyError is a problem with one key of a destination's kind block
+// ("url_env" of webhook), so that it can be blamed on the key's line.
+type keyError struct {
+	key string
+	err error
+}
+
+func (e keyError) Error() string { return e.key + ": " + e.err.Error() }
+func (e keyError) Unwrap() error { return e.err }
 
 func envOr(name, fallback string) string {
 	if strings.TrimSpace(name) == "" {

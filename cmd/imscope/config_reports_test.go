@@ -26,8 +26,9 @@ func TestReportsConfig(t *testing.T) {
 	checkReportDefinitions(t, cfg)
 	checkDeliverySections(t, cfg)
 	checkReportTargets(t, cfg, getenv)
+	// A variable that is not set is blamed on the line naming it.
 	delete(env, "IMSCOPE_OPS_WEBHOOK_SECRET")
-	if _, err := buildTargets(cfg, getenv); err == nil || !strings.Contains(err.Error(), "secret_env: IMSCOPE_OPS_WEBHOOK_SECRET is not set") {
+	if _, err := buildTargets(cfg, getenv); err == nil || !strings.Contains(err.Error(), "testdata/config/reports.yaml:7: destinations[0] (ops): secret_env: IMSCOPE_OPS_WEBHOOK_SECRET is not set") {
 		t.Fatalf("a missing secret: %v", err)
 	}
 }

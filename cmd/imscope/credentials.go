@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"golang.org/x/crypto/bcrypt"
+	"golang.org/x/term"
 )
 
 // The admin's credentials live in the configuration as hashes; these
@@ -23,18 +24,17 @@ import (
 // on a 2-core machine, remembered for a minute per session or Basic pair.
 const bcryptCost = 12
 
-// cmdHashPassword reads a password from standard input (one line) and
-// prints its bcrypt hash for dashboard.admin_password_bcrypt.
+// cmdHashPassword reads a password and prints its bcrypt hash for
+// dashboard.admin_password_bcrypt. On a terminal it asks twice, without
+// echo; from a pipe or a file (scripts) it reads one line.
 func cmdHashPassword(_ context.Context, env *environment, args []string) error {
-	if err := env.noArgs("hash-password", "< password.txt   (or type it and press Enter)", args); err != nil {
+	if err := env.noArgs("hash-password", "< password.txt   (or type it twice at the prompt; it is not shown)", args); err != nil {
 		return err
 	}
-	fmt.Fprint(env.stderr, "password: ")
-	line, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("cannot read the password: %w", err)
+	pass, err := readPassword(stdin, env.stderr)
+	if err != nil {
+		return err
 	}
-	pass := strings.TrimRight(line, "\r\n")
 	if len(pass) < 12 {
 		return errors.New("the password is shorter than 12 characters; choose a longer one")
 	}
@@ -45,9 +45,43 @@ func cmdHashPassword(_ context.Context, env *environment, args []string) error {
 	if err != nil {
 		return fmt.Errorf("cannot hash the password: %w", err)
 	}
-	fmt.Fprintln(env.stderr)
 	fmt.Fprintln(env.stdout, string(hash))
 	return nil
+}
+
+// readPassword reads the password from in. A terminal is asked twice with
+// its echo off (prompts on prompt), so the password never shows on the
+// screen or in a recording of it; anything else gives one line.
+func readPassword(in io.Reader, prompt io.Writer) (string, error) {
+	f, ok := in.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		line, err := bufio.NewReader(in).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", fmt.Errorf("cannot read the password: %w", err)
+		}
+		return strings.TrimRight(line, "\r\n"), nil
+	}
+	ask := func(label string) (string, error) {
+		fmt.Fprint(prompt, label)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(prompt) // the Enter the terminal did not echo
+		if err != nil {
+			return "", fmt.Errorf("cannot read the password: %w", err)
+		}
+		return string(b), nil
+	}
+	first, err := ask("password: ")
+	if err != nil {
+		return "", err
+	}
+	again, err := ask("again: ")
+	if err != nil {
+		return "", err
+	}
+	if first != again {
+		return "", errors.New("the two passwords differ; nothing was hashed")
+	}
+	return first, nil
 }
 
 // cmdNewToken prints a fresh API token and its SHA-256: the token is for

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -32,6 +33,12 @@ func openEngine(ctx context.Context, cfg *Config, log *slog.Logger) (queries.Eng
 		})
 	}
 	if err != nil {
+		// A library path that was given but cannot be used is blamed on
+		// the setting it came from (IMSCOPE_LIBCHDB, --libchdb, a line).
+		var lerr *embedded.LibraryError
+		if where := cfg.src.Where("engine.libchdb"); where != "" && errors.As(err, &lerr) {
+			err = fmt.Errorf("engine.libchdb (from %s): %w", where, err)
+		}
 		return nil, err
 	}
 	if _, err := queries.Migrate(ctx, e, queries.Schema(), log); err != nil {

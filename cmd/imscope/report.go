@@ -109,10 +109,43 @@ func cmdReport(ctx context.Context, env *environment, args []string) error {
 	}
 	run, err := svc.Run(ctx, name, req)
 	printReportRun(env, run)
+	if run.RunID != "" {
+		if note := emptyPeriodNote(ctx, e, svc, run); note != "" {
+			fmt.Fprintf(env.stdout, "  note: %s\n", note)
+		}
+	}
 	if err == nil && run.Status == report.StatusPartial {
 		return fmt.Errorf("report %s was written but not delivered everywhere (see above)", name)
 	}
 	return err
+}
+
+// emptyPeriodNote says when the period a run covered holds no usage — its
+// share, concentration and multi-homing sections are then empty — and which
+// periods do, in the report's granularity, so the next try can name one.
+// "" when the period holds usage (or the question cannot be answered).
+func emptyPeriodNote(ctx context.Context, e queries.Engine, svc *report.Service, r queries.ReportRun) string {
+	span, ok, err := queries.UsageSpanOf(ctx, e, r.PeriodFrom, r.PeriodTo)
+	switch {
+	case err != nil || span.InRange:
+		return ""
+	case !ok:
+		return fmt.Sprintf("%s holds no usage, nor does any period: no usage is stored yet, so the usage sections are empty; "+
+			"import some (imscope import usage FILE) or load the demo market (imscope demo)", r.PeriodLabel)
+	}
+	for _, d := range svc.Definitions() {
+		if d.Name != r.Report {
+			continue
+		}
+		// The stored days are UTC dates; name the periods holding them on
+		// the report's calendar.
+		day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, d.Location) }
+		first, last := report.PeriodOf(d.Granularity, day(span.First), d.Location), report.PeriodOf(d.Granularity, day(span.Last), d.Location)
+		return fmt.Sprintf("%s holds no usage, so the share, concentration, migration and multi-homing sections are empty; "+
+			"usage is stored from %s to %s (%s to %s): try --period %s",
+			r.PeriodLabel, span.First.Format(time.DateOnly), span.Last.Format(time.DateOnly), first.Label, last.Label, last.Label)
+	}
+	return ""
 }
 
 func printReportRun(env *environment, r queries.ReportRun) {

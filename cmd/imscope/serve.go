@@ -39,6 +39,14 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Take the port before the engine: a busy port fails at once, before
+	// any migration touches the data directory. Connections wait in the
+	// backlog until the server starts below.
+	ln, err := net.Listen("tcp", env.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w (choose another address with --listen or IMSCOPE_LISTEN)", env.cfg.Listen, err)
+	}
+	defer ln.Close() // already closed by the server once it ran; not before
 	p, err := openPipeline(ctx, env)
 	if err != nil {
 		return err
@@ -92,10 +100,6 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	sched.Start()
 	defer func() { <-sched.Stop().Done() }()
 
-	ln, err := net.Listen("tcp", env.cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %w", env.cfg.Listen, err)
-	}
 	handler, err := dashboard.New(dopts)
 	if err != nil {
 		return err

@@ -56,6 +56,8 @@ func TestBadParameters(t *testing.T) {
 		{"bridge to itself", "/api/v1/reachability?bridges=qq-qq", "bridges"},
 		{"hub without id", "/api/v1/reachability?bridges=hub=", "bridges"},
 		{"hub without users", "/api/v1/reachability?bridges=hub=nobody", "bridges"},
+		{"bridge to an id in the wrong case", "/api/v1/reachability?bridges=QQ-MSN", "bridges"},
+		{"bridge to an unknown network", "/api/v1/reachability?bridges=qq-icq", "bridges"},
 		{"traffic from in the future", "/api/v1/bridges?from=2013-01-01", "from"},
 		{"step under a minute", "/api/v1/bridges/series?step=30s", "step"},
 		{"step not whole minutes", "/api/v1/bridges/series?step=90s", "step"},
@@ -74,6 +76,9 @@ func TestBadParameters(t *testing.T) {
 			e := dashtest.DecodeError(t, w.Body.Bytes())
 			if e.Code != respond.CodeInvalid || e.Param != tc.param {
 				t.Errorf("%s: code %q param %q (%s), want %s param %q", tc.target, e.Code, e.Param, e.Message, respond.CodeInvalid, tc.param)
+			}
+			if strings.HasPrefix(tc.name, "bridge to an") && (!strings.Contains(e.Message, `"qq"`) || !strings.Contains(e.Message, `"msn"`) || strings.Contains(tc.target, "icq") != strings.Contains(e.Message, `"icq"`)) {
+				t.Errorf("%s: %q names neither the unknown id nor the valid ones", tc.target, e.Message)
 			}
 			if e.RequestID != w.Header().Get(respond.HeaderRequestID) {
 				t.Errorf("request id %q in the body, %q in the header", e.RequestID, w.Header().Get(respond.HeaderRequestID))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/imscope/imscope/analytics"
 	"github.com/imscope/imscope/dashboard/respond"
@@ -71,7 +72,7 @@ var reachabilityEndpoint = &Endpoint{
 	Params: []paramDoc{
 		{Name: ParamPeriod, Type: "string", Doc: "the panel period; default the latest panel period in [from, to)"},
 		{Name: ParamBridges, Type: "string", Doc: "hypothetical links added to the active ones: pairs a-b comma-separated (qq-msn,qq-fetion; join ids that contain '-' with '~'), " +
-			"hub=ID (ID linked to every network) or complete (every pair linked)"},
+			"hub=ID (ID linked to every network) or complete (every pair linked); ids are the period's networks (case-sensitive), and any other id is refused"},
 	},
 	Tables: []Table{
 		{Name: "scenarios", Doc: "one row per scenario", Columns: []Column{periodColumn,
@@ -205,9 +206,6 @@ func (a *API) registerReachability() {
 // figures (the same signatures reachability reads).
 func (a *API) hypothetical(ctx context.Context, p reachParams, active []analytics.Link) ([]analytics.Link, error) {
 	b := p.bridges
-	if b.hub == "" && !b.complete {
-		return analytics.UnionLinks(active, b.links), nil
-	}
 	mh, err := analytics.MultiHomingIn(ctx, a.engine, p.f, p.period)
 	if err != nil {
 		return nil, err
@@ -216,6 +214,18 @@ func (a *API) hypothetical(ctx context.Context, p reachParams, active []analytic
 	for _, n := range mh.Networks {
 		networks = append(networks, n.Network)
 	}
+	if b.hub == "" && !b.complete {
+		// A link to an id the period does not know would change nothing
+		// and say nothing: refuse it, naming the ids that would work.
+		for _, l := range b.links {
+			for _, id := range []string{l.A, l.B} {
+				if !slices.Contains(networks, id) {
+					return nil, invalid(ParamBridges, unknownNetwork(id, networks, p.period))
+				}
+			}
+		}
+		return analytics.UnionLinks(active, b.links), nil
+	}
 	if b.complete {
 		return analytics.UnionLinks(active, analytics.CompleteLinks(networks)), nil
 	}
@@ -223,6 +233,17 @@ func (a *API) hypothetical(ctx context.Context, p reachParams, active []analytic
 		return nil, invalid(ParamBridges, fmt.Sprintf("hub %s has no panel users in %s", respond.Quote(b.hub), formatTime(p.period)))
 	}
 	return analytics.UnionLinks(active, analytics.StarLinks(b.hub, networks)), nil
+}
+
+// unknownNetwork says that id is none of the period's networks (ids are
+// case-sensitive: "QQ" is not "qq") and lists the ones that are.
+func unknownNetwork(id string, networks []string, period time.Time) string {
+	valid := slices.Sorted(slices.Values(networks))
+	quoted := make([]string, len(valid))
+	for i, n := range valid {
+		quoted[i] = respond.Quote(n)
+	}
+	return fmt.Sprintf("%s is not a network with panel users in %s; the ids are %s", respond.Quote(id), formatTime(period), strings.Join(quoted, ", "))
 }
 
 func links(ls []analytics.Link) []Link {

@@ -12,7 +12,7 @@ func Bars(m Meta, categories []string, series []Series, format Format, horizonta
 	c.SetGlobalOptions(
 		charts.WithInitializationOpts(opts.Initialization{ChartID: m.ID}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(series) > 1), Type: "scroll", Top: "48", Left: "8", Right: "60"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(series) > 1), Top: "48", Left: "8", Right: "8"}),
 		charts.WithGridOpts(grid(86, 16)),
 	)
 	c.SetXAxis(categories)
@@ -40,6 +40,12 @@ func Bars(m Meta, categories []string, series []Series, format Format, horizonta
 	}
 	ch := finish(m, "bar", h, format, c.Validate, c.JSON)
 	formatSeries(ch.Option, series)
+	focusSeries(ch)
+	valueAxis := "yAxis"
+	if horizontal {
+		valueAxis = "xAxis"
+	}
+	wholeNumbers(ch, valueAxis, format)
 	return ch
 }
 

@@ -86,6 +86,13 @@ func finish(m Meta, kind string, height int, format Format, validate func(), opt
 	for _, key := range []string{"series", "xAxis", "yAxis"} {
 		asMaps(o, key)
 	}
+	if l, ok := o["legend"]; ok {
+		b, _ := json.Marshal(l) // go-echarts' own struct
+		var m map[string]any
+		if json.Unmarshal(b, &m) == nil {
+			o["legend"] = m
+		}
+	}
 	o["backgroundColor"] = "transparent"
 	o["aria"] = map[string]any{"enabled": true}
 	o["animationDuration"] = 300
@@ -134,6 +141,23 @@ func asMaps(o map[string]any, key string) {
 	var out []map[string]any
 	if json.Unmarshal(b, &out) == nil {
 		o[key] = out
+	}
+}
+
+// focusSeries lets the reader pick one series out of many: hovering a
+// line, a bar or its legend entry fades the others (a click on the legend
+// entry hides it, as ECharts does by default).
+func focusSeries(c Chart) {
+	for _, s := range seriesOf(c) {
+		s["emphasis"] = map[string]any{"focus": "series"}
+	}
+}
+
+// wholeNumbers keeps a count axis to whole steps: with small counts
+// ECharts would tick at 0.2, 0.4 … and the formatter print "0 0 0 1 1 1".
+func wholeNumbers(c Chart, key string, format Format) {
+	if format == Count {
+		axis(c, key)["minInterval"] = 1
 	}
 }
 

@@ -49,6 +49,7 @@ func Graph(m Meta, nodes []Node, links []Link) Chart {
 	s := seriesOf(ch)[0]
 	s["top"], s["bottom"], s["left"], s["right"] = 72, 24, 80, 80
 	s["emphasis"] = map[string]any{"focus": "adjacency"}
+	s["labelLayout"] = map[string]any{"hideOverlap": true} // the tooltip names a node whose label would overprint
 	ch.Option["legend"] = map[string]any{"show": false}
 	labels := map[string]string{}
 	for _, n := range nodes {

@@ -35,7 +35,11 @@ func Heatmap(m Meta, x, y []string, cells []Cell, lo, hi float64, format Format)
 	h = max(h, 300)
 	ch := finish(m, "heatmap", h, format, c.Validate, c.JSON)
 	ch.Option["legend"] = map[string]any{"show": false}
-	seriesOf(ch)[0]["label"] = map[string]any{"show": len(x)*len(y) <= 100, "fontSize": 10}
+	s := seriesOf(ch)[0]
+	// The page script hides the labels when cells get too narrow for them
+	// (a phone) and recolours the scale for the dark theme.
+	s["label"] = map[string]any{"show": len(x)*len(y) <= 100, "fontSize": 10}
+	s["labelLayout"] = map[string]any{"hideOverlap": true}
 	// Every category labelled: a matrix row without its name is unreadable.
 	axis(ch, "xAxis")["axisLabel"] = map[string]any{"interval": 0, "rotate": 30}
 	axis(ch, "yAxis")["axisLabel"] = map[string]any{"interval": 0}

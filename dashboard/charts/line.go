@@ -6,13 +6,16 @@ import (
 )
 
 // newLine is a line chart over categories with the settings every imscope
-// line chart shares: axis tooltip, a scrolling legend under the title.
+// line chart shares: axis tooltip, a legend under the title that wraps
+// onto as many lines as it needs (never paged: a series whose name is on
+// a hidden page cannot be matched to its line; the page script moves the
+// plot down below the legend).
 func newLine(m Meta, x []string, yAxis opts.YAxis) *charts.Line {
 	c := charts.NewLine()
 	c.SetGlobalOptions(
 		charts.WithInitializationOpts(opts.Initialization{ChartID: m.ID}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Top: "48", Left: "8", Right: "60"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "48", Left: "8", Right: "8"}),
 		charts.WithGridOpts(grid(86, 16)),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", BoundaryGap: opts.Bool(false)}),
 		charts.WithYAxisOpts(yAxis),
@@ -63,7 +66,9 @@ func StackedShare(m Meta, periods []string, series []Series) Chart {
 	}
 	c := newLine(m, periods, opts.YAxis{Type: "value", Min: 0, Max: 100})
 	addLines(c, series, true)
-	return finish(m, "line", 380, Percent, c.Validate, c.JSON)
+	ch := finish(m, "line", 380, Percent, c.Validate, c.JSON)
+	focusSeries(ch)
+	return ch
 }
 
 // Lines is one or more series over categories (forecasts, traffic).
@@ -72,6 +77,8 @@ func Lines(m Meta, x []string, series []Series, format Format) Chart {
 	addLines(c, series, false)
 	ch := finish(m, "line", 320, format, c.Validate, c.JSON)
 	formatSeries(ch.Option, series)
+	focusSeries(ch)
+	wholeNumbers(ch, "yAxis", format)
 	return ch
 }
 
@@ -88,6 +95,9 @@ type Threshold struct {
 	Name  string
 	Value float64
 }
+
+// thresholdColor draws threshold lines, readable on light and dark.
+const thresholdColor = "#7a7f87"
 
 // Concentration is HHI on the left axis (0–10,000, with the guideline
 // bands behind it and thresholds drawn across) and CR4 on the right
@@ -112,7 +122,23 @@ func Concentration(m Meta, periods []string, hhi, cr4 Series, bands []Band, thre
 	for i, t := range thresholds {
 		lines[i] = map[string]any{"name": t.Name, "yAxis": t.Value}
 	}
-	ss[0]["markArea"] = map[string]any{"silent": true, "label": map[string]any{"position": "insideTopLeft", "fontSize": 11}, "data": areas}
-	ss[0]["markLine"] = map[string]any{"silent": true, "symbol": "none", "lineStyle": map[string]any{"type": "dashed"}, "label": map[string]any{"formatter": "{b}", "position": "insideEndTop", "fontSize": 11}, "data": lines}
+	// The bands and thresholds are named in the legend, not inside the
+	// plot: labels there were crossed by the CR4 line and collided with
+	// each other on a phone. Each gets a legend entry of its own (a series
+	// without data, in its colour).
+	ss[0]["markArea"] = map[string]any{"silent": true, "label": map[string]any{"show": false}, "data": areas}
+	ss[0]["markLine"] = map[string]any{"silent": true, "symbol": "none", "lineStyle": map[string]any{"type": "dashed", "color": thresholdColor}, "label": map[string]any{"show": false}, "data": lines}
+	legend := []any{hhi.Name, cr4.Name}
+	for _, b := range bands {
+		ss = append(ss, map[string]any{"type": "line", "name": b.Name, "data": []any{}, "silent": true, "itemStyle": map[string]any{"color": b.Color, "opacity": 0.45}})
+		legend = append(legend, map[string]any{"name": b.Name, "icon": "rect"})
+	}
+	for _, t := range thresholds {
+		ss = append(ss, map[string]any{"type": "line", "name": t.Name, "data": []any{}, "silent": true,
+			"itemStyle": map[string]any{"color": thresholdColor}, "lineStyle": map[string]any{"color": thresholdColor, "type": "dashed"}})
+		legend = append(legend, t.Name)
+	}
+	ch.Option["series"] = ss
+	ch.Option["legend"].(map[string]any)["data"] = legend
 	return ch
 }

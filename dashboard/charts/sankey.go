@@ -23,6 +23,9 @@ type Link struct {
 	Label          string
 }
 
+// labelRoom is the width of a Sankey's label margins, in pixels.
+const labelRoom = 130
+
 // Sankey shows flows between two columns of nodes (users' primary network
 // in one period and the next, entrants and leavers included).
 func Sankey(m Meta, nodes []Node, links []Link) Chart {
@@ -43,12 +46,21 @@ func Sankey(m Meta, nodes []Node, links []Link) Chart {
 	c.AddSeries(m.Title, ns, ls, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true)}))
 	ch := finish(m, "sankey", 420, Count, c.Validate, c.JSON)
 	s := seriesOf(ch)[0]
-	s["top"], s["bottom"], s["left"] = 72, 16, 16
+	// Labels sit outside the flows, the first column's left of its nodes
+	// and the last column's right of them, in margins of labelRoom pixels
+	// (the page script narrows them on a phone): the two columns can never
+	// meet. Nodes are at least nodeGap apart, so neighbours' labels do not
+	// overprint; one that still would is hidden (the tooltip names it).
+	s["top"], s["bottom"], s["left"], s["right"] = 72, 16, labelRoom, labelRoom
+	s["nodeGap"] = 16
+	s["animationDuration"] = 300 // a Sankey's own default is 1 s, its labels clipped meanwhile
 	s["emphasis"] = map[string]any{"focus": "adjacency"}
 	s["lineStyle"] = map[string]any{"color": "gradient", "opacity": 0.35}
-	s["right"] = 16
-	// The last column's labels sit left of their nodes, inside the chart.
-	s["levels"] = []any{map[string]any{"depth": 1, "label": map[string]any{"position": "left"}}}
+	s["labelLayout"] = map[string]any{"hideOverlap": true}
+	label := func(position string) map[string]any {
+		return map[string]any{"position": position, "width": labelRoom - 8, "overflow": "truncate"}
+	}
+	s["levels"] = []any{map[string]any{"depth": 0, "label": label("left")}, map[string]any{"depth": 1, "label": label("right")}}
 	ch.Option["legend"] = map[string]any{"show": false}
 	// Node ids must be unique per column ("qq" before and after), so the
 	// label the reader sees travels beside the id and the page script

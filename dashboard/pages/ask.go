@@ -40,6 +40,15 @@ func (p *pageCtx) dataLinks(path string, q map[string]string, tables ...string) 
 	return p.partLinks("", path, q, tables...)
 }
 
+// tableName is an API table's name in the reader's language (the table
+// parameter itself stays as the API spells it).
+func (p *pageCtx) tableName(t string) string {
+	if s := p.T("table." + t); s != "table."+t {
+		return s
+	}
+	return t
+}
+
 // partLinks are the data links of a chart drawn only when its part of the
 // page is (see view.Shows): a report exports the tables of the parts it
 // shows, not of the whole page.
@@ -70,7 +79,7 @@ func (p *pageCtx) partLinks(part, path string, q map[string]string, tables ...st
 		c.Set(api.ParamTable, t)
 		label := "CSV"
 		if len(tables) > 1 {
-			label = "CSV (" + t + ")"
+			label = "CSV (" + p.tableName(t) + ")"
 		}
 		links = append(links, navLink{Label: label, URL: respond.APIPrefix + path + "?" + c.Encode()})
 	}

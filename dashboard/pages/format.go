@@ -67,6 +67,24 @@ func FormatPct(v any) string {
 	return strconv.FormatFloat(f, 'f', 1, 64) + "%"
 }
 
+// PP is a change in percentage points, signed, with the unit in the
+// reader's language ("+1.25 pp", "+1.25 个百分点").
+func (v *view) PP(x any) string {
+	s := fmtPoints(x)
+	if s == missing {
+		return s
+	}
+	return strings.TrimSuffix(s, " pp") + v.T("unit.pp")
+}
+
+// EngineName is the engine's kind in the reader's language.
+func (v *view) EngineName() string {
+	if s := v.T("engine." + v.Engine); s != "engine."+v.Engine {
+		return s
+	}
+	return v.Engine
+}
+
 // fmtPoints is a change in percentage points, signed.
 func fmtPoints(v any) string {
 	f, ok := numeric(v)

@@ -44,7 +44,7 @@ func (s *Site) buildMigration(p *pageCtx) error {
 	g := panelGranularity(periods, time.Time(pair.FromPeriod))
 	v.FromLabel, v.ToLabel = periodLabel(time.Time(pair.FromPeriod), g), periodLabel(time.Time(pair.ToPeriod), g)
 	sub := p.T("migration.subtitle", v.FromLabel, v.ToLabel, FormatNum(pair.Users))
-	v.Sankey = p.card(p.sankey(pair, v.FromLabel, v.ToLabel, sub), 12, p.dataLinks("/switching", q, "cells"))
+	v.Sankey = p.sankeyCard(pair, sd.MinCount, sub, p.dataLinks("/switching", q, "cells"))
 	v.Heatmap = p.card(p.transitionHeatmap(pair, sd.MinCount, sub), 6, p.dataLinks("/switching", q, "cells"))
 	v.Flows = pair.Disclosure().NetFlows()
 	v.Net = p.card(p.netFlowBars(pair, sub), 6, p.dataLinks("/switching", q, "cells"))
@@ -111,30 +111,36 @@ func (p *pageCtx) panelFilters(q map[string]string, periods []api.PanelPeriod, p
 func fromNode(id string) string { return "from\x00" + id }
 func toNode(id string) string   { return "to\x00" + id }
 
-// sankey draws the count matrix as flows: entrants come from "outside",
-// leavers go to it; suppressed cells are left out (their users are not
-// shown anywhere, as the privacy rule asks).
-func (p *pageCtx) sankey(pair api.SwitchPair, fromLabel, toLabel, sub string) charts.Chart {
+// sankeyCard draws the count matrix as flows: entrants come from
+// "outside", leavers go to it; suppressed cells are left out (their users
+// are not shown anywhere, as the privacy rule asks). When every cell is
+// suppressed (a small panel) the card says so instead of an empty box.
+// The columns are the two periods the subtitle names, so a node is
+// labelled by its network alone (a label that fits a phone's margin).
+func (p *pageCtx) sankeyCard(pair api.SwitchPair, minCount int, sub string, links []navLink) *card {
 	var nodes []charts.Node
 	seen := map[string]bool{}
-	node := func(id, network string, depth int, period string) {
+	node := func(id, network string, depth int) {
 		if seen[id] {
 			return
 		}
 		seen[id] = true
-		label := p.matrixLabel(network, depth == 0)
-		nodes = append(nodes, charts.Node{ID: id, Label: label + " · " + period, Color: p.netColor(network), Depth: depth})
+		nodes = append(nodes, charts.Node{ID: id, Label: p.matrixLabel(network, depth == 0), Color: p.netColor(network), Depth: depth})
 	}
-	var links []charts.Link
+	var flows []charts.Link
 	for _, c := range pair.Cells {
 		if c.Count == nil || *c.Count == 0 {
 			continue
 		}
-		node(fromNode(c.From), c.From, 0, fromLabel)
-		node(toNode(c.To), c.To, 1, toLabel)
-		links = append(links, charts.Link{Source: fromNode(c.From), Target: toNode(c.To), Value: float64(*c.Count)})
+		node(fromNode(c.From), c.From, 0)
+		node(toNode(c.To), c.To, 1)
+		flows = append(flows, charts.Link{Source: fromNode(c.From), Target: toNode(c.To), Value: float64(*c.Count)})
 	}
-	return charts.Sankey(p.meta("sankey", "chart.sankey", sub), nodes, links)
+	if len(flows) == 0 {
+		return &card{Chart: charts.Chart{ID: "sankey"}, Span: 12, Links: links, DataLabel: p.T("data"),
+			Empty: &emptyState{Title: p.T("chart.sankey"), Hint: " " + p.T("migration.sankey_empty", minCount)}}
+	}
+	return p.card(charts.Sankey(p.meta("sankey", "chart.sankey", sub), nodes, flows), 12, links)
 }
 
 // matrixNames are the rows/columns of the transition matrix: the networks

@@ -144,6 +144,7 @@ func (s *Site) newPage(c *gin.Context, def *pageDef) (*pageCtx, string) {
 	}
 	if err == nil {
 		foldLists(values)
+		foldBridges(values)
 	}
 	canon := url.Values{}
 	for k, vs := range values {

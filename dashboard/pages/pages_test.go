@@ -144,6 +144,8 @@ func TestPagesBadParameters(t *testing.T) {
 		{"/migration?min_count=x", "min_count"},
 		{"/reach?period=2012-02-01", "period"},
 		{"/reach?bridges=qq", "bridges"},
+		{"/reach?bridges=QQ-MSN", "bridges"},
+		{"/reach?bridges=qq-icq", "bridges"},
 		{"/reach?merge=qq", "merge"},
 		{"/bridges?from=2012-06-30T00:00:00", "from"},
 		{"/bridges?step=7s", "step"},
@@ -157,7 +159,11 @@ func TestPagesBadParameters(t *testing.T) {
 			}
 			notice := noticeTextRE.FindStringSubmatch(w.Body.String())
 			if notice == nil || !strings.HasPrefix(strings.TrimSpace(notice[1]), tc.param+": ") {
-				t.Errorf("notice %q does not name %s", notice, tc.param)
+				t.Fatalf("notice %q does not name %s", notice, tc.param)
+			}
+			if msg := html.UnescapeString(notice[1]); strings.Contains(tc.path, "-") && strings.HasPrefix(tc.path, "/reach?bridges=") &&
+				(!strings.Contains(msg, `"msn"`) || !strings.Contains(msg, `"fetion"`)) {
+				t.Errorf("notice %q does not list the valid ids", msg)
 			}
 			if !strings.Contains(w.Body.String(), `<form class="filters"`) && tc.path != "/?segment=%00" {
 				t.Error("no filter bar to correct it in")
@@ -173,6 +179,8 @@ func TestPagesCanonicalURL(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"/share?from=&to=&granularity=quarter&network=qq&network=msn", "/share?granularity=quarter&networks=msn%2Cqq"},
 		{"/reach?merge=qq&merge=fetion&bridges=", "/reach?merge=fetion%2Cqq"},
+		{"/reach?bridge=qq&bridge=msn&bridge=fetion&bridges=", "/reach?bridges=fetion-msn%2Cfetion-qq%2Cmsn-qq"},
+		{"/reach?bridge=qq&bridge=msn&bridges=popo-qq", "/reach?bridges=popo-qq%2Cmsn-qq"},
 		{"/share?from=2011-01&from=2012-01", "/share?from=2011-01"},
 	} {
 		w := dashtest.Get(t, h, tc.in)
@@ -355,5 +363,32 @@ func TestPageCache(t *testing.T) {
 	second := dashtest.CSRFFieldRE.FindStringSubmatch(dashtest.GetWith(t, a, "/share", other).Body.String())
 	if first == nil || second == nil || first[1] == second[1] {
 		t.Errorf("two sessions see the same CSRF token: %v %v", first, second)
+	}
+}
+
+// TestMigrationSmallPanel: when every flow is under the privacy threshold
+// the Sankey's card says so (not an empty box), and the net-gain axis
+// keeps to whole users.
+func TestMigrationSmallPanel(t *testing.T) {
+	h := dashtest.Server(t, nil)
+	w := dashtest.Get(t, h, "/migration?min_count=1000000")
+	if w.Code != http.StatusOK {
+		t.Fatalf("%d: %.300s", w.Code, noticeTextRE.FindString(w.Body.String()))
+	}
+	body := w.Body.String()
+	card := regexp.MustCompile(`(?s)<figure class="card span-12" id="sankey-card">(.*?)</figure>`).FindStringSubmatch(body)
+	if card == nil || !strings.Contains(card[1], "data-empty") || !strings.Contains(card[1], "1000000") {
+		t.Errorf("the Sankey's card with every flow hidden: %q", card)
+	}
+	for _, b := range jsonBlockRE.FindAllStringSubmatch(body, -1) {
+		if b[1] != "netflow-option" {
+			continue
+		}
+		var opt struct {
+			XAxis []map[string]any `json:"xAxis"`
+		}
+		if err := json.Unmarshal([]byte(html.UnescapeString(b[3])), &opt); err != nil || len(opt.XAxis) == 0 || opt.XAxis[0]["minInterval"] != 1.0 {
+			t.Errorf("the net-gain axis is not whole users: %v %v", opt.XAxis, err)
+		}
 	}
 }

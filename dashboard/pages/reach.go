@@ -1,6 +1,8 @@
 package pages
 
 import (
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -76,6 +78,49 @@ func (s *Site) buildReach(p *pageCtx) error {
 	}
 	p.view.Content = v
 	return nil
+}
+
+// pBridge is the what-if form's checkboxes of networks to bridge, by name:
+// they fold into `bridges` as every pair among the chosen ones.
+const pBridge = "bridge"
+
+// foldBridges turns bridge=qq&bridge=msn&bridge=fetion into the pairs
+// fetion-msn,fetion-qq,msn-qq added to the `bridges` text; "complete"
+// already holds them, and hub= cannot be combined with pairs, so those
+// keep the text as typed.
+func foldBridges(values url.Values) {
+	vs, ok := values[pBridge]
+	if !ok {
+		return
+	}
+	values.Del(pBridge)
+	var ids []string
+	for _, v := range vs {
+		if v = strings.TrimSpace(v); v != "" && !slices.Contains(ids, v) {
+			ids = append(ids, v)
+		}
+	}
+	slices.Sort(ids)
+	text := strings.TrimSpace(values.Get(api.ParamBridges))
+	if text == "complete" || strings.HasPrefix(text, "hub=") {
+		return
+	}
+	var pairs []string
+	if text != "" {
+		pairs = append(pairs, text)
+	}
+	for i, a := range ids {
+		for _, b := range ids[i+1:] {
+			sep := "-"
+			if strings.Contains(a, "-") || strings.Contains(b, "-") {
+				sep = "~"
+			}
+			pairs = append(pairs, a+sep+b)
+		}
+	}
+	if len(pairs) > 0 {
+		values.Set(api.ParamBridges, strings.Join(pairs, ","))
+	}
 }
 
 // scenarioHidden keeps the filter (period, segment) and view parameters

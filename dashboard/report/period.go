@@ -131,3 +131,9 @@ func ParsePeriod(label string, loc *time.Location) (Periods, error) {
 	}
 	return Periods{Current: cur, Previous: periodAt(g, cur.From.Add(-time.Nanosecond))}, nil
 }
+
+// PeriodOf is the period of granularity g that holds t, in loc: for
+// naming the periods that hold data ("try --period 2012-W52").
+func PeriodOf(g imscope.Granularity, t time.Time, loc *time.Location) Period {
+	return periodAt(g, t.In(loc))
+}

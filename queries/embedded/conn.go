@@ -41,6 +41,9 @@ func connect(lib *library, dataDir string) (*conn, error) {
 	saved.restore()
 	runtime.KeepAlive(argv)
 	if handle == nil {
+		if who := heldBy(dataDir); who != "" {
+			return nil, fmt.Errorf("embedded engine: the data directory %s is in use by %s (an `imscope serve`?); one process at a time may open it: stop that one, or give this command its own --data, or ask the running server (its API and Reports page)", dataDir, who)
+		}
 		return nil, fmt.Errorf("embedded engine: chdb_connect(%s) failed; is the directory writable, or is another data directory already open in this process?", dataDir)
 	}
 	native := *handle

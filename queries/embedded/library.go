@@ -47,6 +47,14 @@ func Candidates(explicit string) []string {
 	return append(out, LibraryName) // bare name: LD_LIBRARY_PATH, /etc/ld.so.cache, /usr/lib
 }
 
+// LibraryError is an explicitly given library (--libchdb, IMSCOPE_LIBCHDB)
+// that cannot be used: missing, unreadable or not a loadable library. The
+// caller knows which setting gave the path and can say so.
+type LibraryError struct{ Err error }
+
+func (e *LibraryError) Error() string { return e.Err.Error() }
+func (e *LibraryError) Unwrap() error { return e.Err }
+
 // library holds the bound C API of libchdb.
 type library struct {
 	path string
@@ -74,7 +82,7 @@ func loadLibrary(explicit string) (*library, error) {
 		if filepath.IsAbs(c) || filepath.Base(c) != c {
 			if _, err := os.Stat(c); err != nil {
 				if explicit != "" {
-					return nil, fmt.Errorf("embedded engine: cannot use %s: %w", c, err)
+					return nil, &LibraryError{fmt.Errorf("embedded engine: cannot use %s: %w", c, err)}
 				}
 				continue
 			}
@@ -89,7 +97,7 @@ func loadLibrary(explicit string) (*library, error) {
 	}
 	if handle == 0 {
 		if len(errs) > 0 && explicit != "" {
-			return nil, fmt.Errorf("embedded engine: cannot load %s: %w", explicit, errors.Join(errs...))
+			return nil, &LibraryError{fmt.Errorf("embedded engine: cannot load %s: %w", explicit, errors.Join(errs...))}
 		}
 		return nil, ErrLibraryMissing
 	}

@@ -52,3 +52,17 @@ func (s *Sources) LineNote(path string) string {
 	}
 	return ""
 }
+
+// Where names where path's value came from, for errors found after loading
+// (a file that is missing, a variable that is not set): the variable or flag
+// that set it last ("IMSCOPE_LIBCHDB", "--libchdb"), else "FILE:LINE" of
+// the value or of its nearest ancestor, else "" for a default.
+func (s *Sources) Where(path string) string {
+	if by := s.by[path]; by != "" {
+		return by
+	}
+	if l := s.lineOf(path); l > 0 {
+		return fmt.Sprintf("%s:%d", s.file, l)
+	}
+	return ""
+}
