@@ -115,7 +115,9 @@ func (r *PageRenderer) pdf(ctx context.Context, html []byte) ([]byte, string) {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(r.chromium), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.WindowSize(1100, 1400), chromedp.UserDataDir(filepath.Join(dir, "profile")))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.WithoutCancel(ctx), opts...)
+	// Chromium stops with the run: a shutdown ends printing at once, and
+	// Render then fails the run so that it is rendered again on resume.
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	defer cancelAlloc()
 	bctx, cancel := chromedp.NewContext(actx)
 	defer cancel()

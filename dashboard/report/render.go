@@ -103,6 +103,12 @@ func (r *PageRenderer) Render(ctx context.Context, def Definition, p Periods) (*
 	}
 	out := &Output{HTML: html, ZIP: zip, Summary: strings.Join(summary, " "), Data: facts}
 	out.PDF, out.PDFNote = r.pdf(ctx, html)
+	if err := ctx.Err(); err != nil {
+		// Printing was cut short by a shutdown or the run's timeout: the
+		// report is not delivered without its PDF (an interrupted run is
+		// rendered again when it resumes).
+		return nil, fmt.Errorf("report %s: printing the PDF: %w", def.Name, err)
+	}
 	return out, nil
 }
 

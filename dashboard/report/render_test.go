@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -289,4 +290,42 @@ func TestReportZIPTimesAndFactKeys(t *testing.T) {
 		}
 	}
 	keys("", facts)
+}
+
+// TestReportStopsPrintingWithTheRun: a shutdown while Chromium prints ends
+// the render at once with the run's error, rather than waiting for the
+// browser (up to pdfTimeout) and handing over a report without its PDF.
+// The browser here is a program that starts and never answers, as a
+// Chromium stuck loading would: the test cancels once it is running.
+func TestReportStopsPrintingWithTheRun(t *testing.T) {
+	dir := t.TempDir()
+	started := filepath.Join(dir, "started")
+	stuck := filepath.Join(dir, "stuck-chromium")
+	script := "#!/bin/sh\ntouch " + started + "\nexec sleep 600\n"
+	if err := os.WriteFile(stuck, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewPageRenderer(dashtest.Options(t).Options, stuck)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := Definition{Name: "quarterly", Title: "Quarterly", Location: time.UTC, Granularity: imscope.Quarter, Sections: Sections, Language: pages.LangEN}
+	p, err := ParsePeriod("2012-Q2", time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for {
+			if _, err := os.Stat(started); err == nil {
+				cancel()
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	out, err := r.Render(ctx, def, p)
+	if !errors.Is(err, context.Canceled) || out != nil {
+		t.Fatalf("render stopped while printing: %v, %v; want the run's context.Canceled and no report", out, err)
+	}
 }
