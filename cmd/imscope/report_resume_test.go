@@ -216,29 +216,10 @@ func TestServeResumesReportInterruptedInRender(t *testing.T) {
 // more) gets the report with the same delivery id until it accepts it,
 // once, and the run is ok and resumed.
 func TestSIGINTDuringDeliveryRetryResumes(t *testing.T) {
-	bin, lib := buildBinary(t), projectLibrary(t)
-	data, reports, archive := t.TempDir(), t.TempDir(), t.TempDir()
+	srv := newServeProcess(t)
+	reports, archive := t.TempDir(), t.TempDir()
 	hook := newDeliveryHook(t, 2)
-	start := func(cfg string) (*exec.Cmd, string, *syncBuffer) {
-		cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--data", data, "--libchdb", lib, "--config", cfg)
-		cmd.Dir = t.TempDir()
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		stderr := &syncBuffer{}
-		cmd.Stderr = stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = cmd.Process.Kill() })
-		var buf bytes.Buffer
-		u := waitForListen(t, stdout, &buf)
-		if u == "" {
-			t.Fatalf("serve did not start; stderr:\n%s", stderr.String())
-		}
-		return cmd, u, stderr
-	}
+	start, list := srv.start, srv.list
 	interrupt := func(cmd *exec.Cmd, stderr *syncBuffer) {
 		if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 			t.Fatal(err)
@@ -253,13 +234,6 @@ func TestSIGINTDuringDeliveryRetryResumes(t *testing.T) {
 		case <-time.After(30 * time.Second):
 			t.Fatalf("still running 30 s after SIGINT; stderr:\n%s", stderr.String())
 		}
-	}
-	list := func(cfg string) string {
-		out, err := exec.Command(bin, "report", "list", "--data", data, "--libchdb", lib, "--config", cfg).CombinedOutput()
-		if err != nil {
-			t.Fatalf("report list: %v\n%s", err, out)
-		}
-		return string(out)
 	}
 
 	cfg1 := resumeConfig(t, "@every 1s", hook.url, reports, archive, time.Hour)
@@ -306,5 +280,107 @@ func TestSIGINTDuringDeliveryRetryResumes(t *testing.T) {
 	}
 	if out := list(cfg2); !strings.Contains(out, "resumed after 1 restart(s)") {
 		t.Fatalf("report list after the restart: %s", out)
+	}
+}
+
+// serveProcess runs the built binary's serve and report list on one data
+// directory, as a user restarting imscope would.
+type serveProcess struct {
+	t              *testing.T
+	bin, lib, data string
+}
+
+func newServeProcess(t *testing.T) *serveProcess {
+	return &serveProcess{t: t, bin: buildBinary(t), lib: projectLibrary(t), data: t.TempDir()}
+}
+
+// start runs serve with cfg and returns it, its address and its stderr.
+func (s *serveProcess) start(cfg string) (*exec.Cmd, string, *syncBuffer) {
+	t := s.t
+	cmd := exec.Command(s.bin, "serve", "--listen", "127.0.0.1:0", "--data", s.data, "--libchdb", s.lib, "--config", cfg)
+	cmd.Dir = t.TempDir()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	var buf bytes.Buffer
+	u := waitForListen(t, stdout, &buf)
+	if u == "" {
+		t.Fatalf("serve did not start; stderr:\n%s", stderr.String())
+	}
+	return cmd, u, stderr
+}
+
+// list is `imscope report list` on the data directory.
+func (s *serveProcess) list(cfg string) string {
+	out, err := exec.Command(s.bin, "report", "list", "--data", s.data, "--libchdb", s.lib, "--config", cfg).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("report list: %v\n%s", err, out)
+	}
+	return string(out)
+}
+
+// TestKilledDuringDeliveryResumes runs the built binary: a scheduled
+// report's webhook fails and waits to retry, and the process is killed
+// (SIGKILL: no shutdown records the run as interrupted; it stays running).
+// Started again on the embedded engine, which holds the data directory
+// alone, imscope takes the run up: the webhook gets the report under the
+// run's delivery id until it accepts it, once, and the run is ok and
+// resumed once, with one complete folder in each directory.
+func TestKilledDuringDeliveryResumes(t *testing.T) {
+	srv := newServeProcess(t)
+	reports, archive := t.TempDir(), t.TempDir()
+	hook := newDeliveryHook(t, 2)
+	cfg1 := resumeConfig(t, "@every 1s", hook.url, reports, archive, time.Hour)
+	cmd, _, stderr := srv.start(cfg1)
+	select {
+	case <-hook.requests:
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("the webhook got nothing; stderr:\n%s", stderr.String())
+	}
+	waitUntil(t, 30*time.Second, "the retry to be scheduled", func() bool {
+		return strings.Contains(stderr.String(), "delivery failed; will retry")
+	})
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	if out := srv.list(cfg1); !strings.Contains(out, " running") {
+		t.Fatalf("report list after SIGKILL: %s", out)
+	}
+
+	cfg2 := resumeConfig(t, "@every 1h", hook.url, reports, archive, 10*time.Millisecond)
+	cmd, u, stderr := srv.start(cfg2)
+	var latest api.ReportRun
+	var n int
+	waitUntil(t, 60*time.Second, "the resumed run to finish", func() bool {
+		latest, n = apiRun(t, u)
+		return latest.Status == report.StatusOK
+	})
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	_ = cmd.Wait()
+	if !strings.Contains(stderr.String(), "left running by a process that stopped without shutting down") {
+		t.Errorf("the restart does not say it takes up a run left running:\n%s", stderr.String())
+	}
+	ids := hook.deliveryIDs()
+	if n != 1 || latest.Resumed != 1 || latest.RunID != ids[0] || hook.ok.Load() != 1 {
+		t.Fatalf("%d runs, the latest %+v; the webhook accepted %d of %v; want one run, resumed once, accepted once under its id", n, latest, hook.ok.Load(), ids)
+	}
+	for _, id := range ids {
+		if id != latest.RunID {
+			t.Errorf("delivery id %q, want the run's %s", id, latest.RunID)
+		}
+	}
+	for _, root := range []string{reports, archive} {
+		entries, _ := os.ReadDir(filepath.Join(root, "weekly"))
+		if len(entries) != 1 || strings.HasPrefix(entries[0].Name(), ".") {
+			t.Fatalf("%s holds %v, want one complete run folder", root, entries)
+		}
 	}
 }
