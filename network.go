@@ -17,8 +17,12 @@ package imscope
 //     key was stored already is not counted again), with at most 50 IDs
 //     labelled and the rest counted under "_other_";
 //   - the Collectors page and /api/v1/collectors list every unknown ID
-//     found in the stored data with the rows naming it, so the list
+//     found in the stored data with the rows naming it, when they were
+//     first and last stored and which sources sent them, so the list
 //     survives restarts.
+//
+// An ID that one of the catalog's Aliases claims is not unknown: its rows
+// are stored under the network's ID (collector/alias.go).
 //
 // Adding the ID to the catalog names and colours it from then on; nothing
 // needs reloading.
@@ -27,6 +31,11 @@ type Network struct {
 	Names  map[string]string // display names by language tag: "en", "zh-CN"
 	Vendor string
 	Color  string // #rrggbb used for the network in every chart
+	// Aliases are the label values operators' sources use for this network
+	// (a Prosody virtual host "xmpp.qq.example", a vendor's "QQ"): exact
+	// strings, or globs in path.Match syntax ("*.qq.example"). Rows naming
+	// one are stored under ID (collector's aliases.go says the order).
+	Aliases []string
 }
 
 // Name returns the display name in lang, falling back to English, then the ID.

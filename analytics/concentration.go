@@ -65,7 +65,11 @@ type Concentration struct {
 	// CR1, CR2 and CR4 are the summed shares of the 1, 2 and 4 largest
 	// networks, in percent (fewer networks: all of them).
 	CR1, CR2, CR4 float64
-	Leader        NetworkShare
+	// HHIRange and CR1Range…CR4Range are the intervals the figures can take
+	// when some shares are published as bounds (ConcentrateBounded); for
+	// exact shares Min = Max = the figure.
+	HHIRange, CR1Range, CR2Range, CR4Range Interval
+	Leader                                 NetworkShare
 	// Coalitions has one entry for every k from 2 to Networks: what if the
 	// networks ranked 2..k united against the leader.
 	Coalitions []Coalition
@@ -83,6 +87,9 @@ type Coalition struct {
 	// HHI − Σ s_r² + (Σ s_r)²; DeltaHHI is the increase, (Σ s_r)² − Σ s_r².
 	HHI      float64
 	DeltaHHI float64
+	// ShareRange, GapRange and DeltaHHIRange are the intervals of Share,
+	// Gap and DeltaHHI under published bounds (Min = Max for exact shares).
+	ShareRange, GapRange, DeltaHHIRange Interval
 }
 
 // rankNetworkShares validates shares and returns them largest first, ties
@@ -169,6 +176,7 @@ func Concentrate(shares []NetworkShare) (Concentration, error) {
 	h := hhi(r)
 	c := Concentration{Networks: len(r), HHI: h, Band2010: Band2010(h), Band2023: Band2023(h),
 		CR1: cr(r, 1), CR2: cr(r, 2), CR4: cr(r, 4)}
+	c.HHIRange, c.CR1Range, c.CR2Range, c.CR4Range = point(c.HHI), point(c.CR1), point(c.CR2), point(c.CR4)
 	if len(r) == 0 {
 		return c, nil
 	}
@@ -183,6 +191,7 @@ func Concentrate(shares []NetworkShare) (Concentration, error) {
 		c.Coalitions = append(c.Coalitions, Coalition{
 			K: k, Members: slices.Clone(members), Share: sum, Gap: r[0].Share - sum,
 			HHI: h - squares + sum*sum, DeltaHHI: sum*sum - squares,
+			ShareRange: point(sum), GapRange: point(r[0].Share - sum), DeltaHHIRange: point(sum*sum - squares),
 		})
 	}
 	return c, nil
@@ -242,6 +251,10 @@ type Merger struct {
 	// concentrated market (HHI after > 1,800), or when the merged firm's
 	// share exceeds 30% and HHI rises by more than 100.
 	Presumed2023 bool
+	// ShareRange, HHIBeforeRange and DeltaHHIRange are the intervals of
+	// Share, HHIBefore and DeltaHHI under published bounds (MergeBounded);
+	// Min = Max for exact shares.
+	ShareRange, HHIBeforeRange, DeltaHHIRange Interval
 }
 
 // Merge computes HHI before and after the named networks merge:
@@ -283,5 +296,6 @@ func Merge(shares []NetworkShare, members []string) (Merger, error) {
 	m.Band2010, m.Band2023 = Band2010(m.HHIAfter), Band2023(m.HHIAfter)
 	m.Presumed2010 = m.HHIAfter > 2500 && m.DeltaHHI > 200
 	m.Presumed2023 = m.DeltaHHI > 100 && (m.HHIAfter > 1800 || m.Share > 30)
+	m.ShareRange, m.HHIBeforeRange, m.DeltaHHIRange = point(m.Share), point(m.HHIBefore), point(m.DeltaHHI)
 	return m, nil
 }

@@ -21,6 +21,9 @@ type ShareReport struct {
 	Periods       []PeriodShares
 	Concentration []Concentration
 	Published     []ShareComparison
+	// Source says where Periods and Concentration come from
+	// (MarketShareFrom); MarketShare is always measured.
+	Source SourceUsed
 }
 
 // MarketShare computes shares (with Δ against the previous period and a year

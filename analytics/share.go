@@ -35,6 +35,9 @@ type Share struct {
 	// Folded lists the networks folded into the OtherNetwork entry in this
 	// period; empty for every other entry.
 	Folded []string
+	// Bound is how a published share was printed (eq, lt "no more than",
+	// gt "more than"); "" for measured shares, which are exact.
+	Bound imscope.Bound
 }
 
 // PeriodShares is the market of one period.

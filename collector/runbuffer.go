@@ -13,7 +13,7 @@ import (
 // appended.
 type runBuffer struct {
 	b     Batch
-	lines [5][]int // samples, bridges, panel, reports, states; 0 = unknown
+	lines [6][]int // samples, bridges, panel, reports, states, events; 0 = unknown
 }
 
 // add buffers b's rows (not its problems: the run reports those).
@@ -23,6 +23,7 @@ func (rb *runBuffer) add(b Batch) {
 	rb.b.Panel = append(rb.b.Panel, b.Panel...)
 	rb.b.Reports = append(rb.b.Reports, b.Reports...)
 	rb.b.States = append(rb.b.States, b.States...)
+	rb.b.Events = append(rb.b.Events, b.Events...)
 	if b.Where != "" {
 		rb.b.Where = b.Where
 	}
@@ -48,8 +49,8 @@ func (rb *runBuffer) take() Batch {
 }
 
 // tableRows counts b's rows per table, in the order Batch.Lines runs.
-func tableRows(b Batch) [5]int {
-	return [5]int{len(b.Samples), len(b.Bridges), len(b.Panel), len(b.Reports), len(b.States)}
+func tableRows(b Batch) [6]int {
+	return [6]int{len(b.Samples), len(b.Bridges), len(b.Panel), len(b.Reports), len(b.States), len(b.Events)}
 }
 
 // storing stores a run's batches in the background, one after another in

@@ -109,6 +109,7 @@ func (r *Runner) Run(ctx context.Context, c Collector) Run {
 	// a timeout are kept.
 	store := storing{w: r.writer, ctx: ctx}
 	emit := func(ctx context.Context, b Batch) error {
+		r.writer.aliases.apply(&b) // before the warnings: an alias is not unknown
 		run.report(b.Problems)
 		run.report(unknown.warnings(b))
 		run.Rows += uint64(b.Rows())

@@ -15,10 +15,12 @@ type Batch struct {
 	Panel    []imscope.PanelRecord
 	Reports  []imscope.MarketReport
 	States   []imscope.BridgeState
+	Events   []imscope.Event // market events (imports); stored by ID, a stored ID replaced
 	Problems []Problem
 	// Where and Lines say where the rows were read, for a source that
 	// reads a file: Lines[i] is the line of the i-th row, counted in the
-	// order Rows counts them (samples, bridges, panel, reports, states),
+	// order Rows counts them (samples, bridges, panel, reports, states,
+	// events),
 	// and Where the file. A row the pipeline does not store (its key is
 	// stored with other figures) is then reported as Where:line. Optional.
 	Where string
@@ -27,7 +29,7 @@ type Batch struct {
 
 // Rows is the number of rows in the batch, all tables together.
 func (b *Batch) Rows() int {
-	return len(b.Samples) + len(b.Bridges) + len(b.Panel) + len(b.Reports) + len(b.States)
+	return len(b.Samples) + len(b.Bridges) + len(b.Panel) + len(b.Reports) + len(b.States) + len(b.Events)
 }
 
 // Problem is bad input found while collecting — a malformed series, a CSV
@@ -39,6 +41,13 @@ type Problem struct {
 	Where   string // "panel.csv:12:3", "https://im.example.org/metrics: prosody_mod_c2s__connections{...}"
 	Message string
 	Warning bool
+	// Line, Column and Field say where in a file the problem is, for a
+	// source that knows (a CSV import): the line, the field's position
+	// from 1 and its column name. Zero or empty when not known; Where says
+	// it for people either way.
+	Line   int    `json:",omitempty"`
+	Column int    `json:",omitempty"`
+	Field  string `json:",omitempty"`
 }
 
 func (p Problem) Error() string {

@@ -107,8 +107,17 @@ func TestUnknownNetworksLandAndAreFlagged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []queries.UnknownNetwork{{Network: "icq", Rows: 5}, {Network: "aim", Rows: 1}}; !slices.Equal(got, want) {
-		t.Fatalf("UnknownNetworks = %v, want %v", got, want)
+	// Rows, and who sent them: the rows' source, the publisher for a
+	// published share (the panel row names no source).
+	var brief []string
+	for _, u := range got {
+		brief = append(brief, fmt.Sprintf("%s %d %q", u.Network, u.Rows, u.Sources))
+		if u.FirstSeen.IsZero() || u.LastSeen.Before(u.FirstSeen) {
+			t.Errorf("%s: first seen %s, last seen %s", u.Network, u.FirstSeen, u.LastSeen)
+		}
+	}
+	if want := []string{`icq 5 ["publisher:p" "t"]`, `aim 1 ["t"]`}; !slices.Equal(brief, want) {
+		t.Fatalf("UnknownNetworks = %q, want %q", brief, want)
 	}
 	if got, err := queries.UnknownNetworks(ctx, e, nil); err != nil || got != nil {
 		t.Fatalf("UnknownNetworks without a catalog = %v, %v; want nothing", got, err)

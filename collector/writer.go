@@ -29,9 +29,11 @@ type Writer struct {
 	metrics   *Metrics
 	flushRows int
 	catalog   catalog // rows naming other networks are flagged (unknown.go)
+	aliases   aliases // label values mapped onto catalog ids first (alias.go)
 
-	mu      sync.Mutex         // one store or replay at a time keeps rows in order
-	touched map[time.Time]bool // panel periods stored into since the last refresh
+	mu       sync.Mutex         // one store or replay at a time keeps rows in order
+	touched  map[time.Time]bool // panel periods stored into since the last refresh
+	onStored func(tables ...string)
 }
 
 // WriterOptions configure a Writer.
@@ -40,9 +42,16 @@ type WriterOptions struct {
 	Logger    *slog.Logger
 	Metrics   *Metrics
 	FlushRows int // default 100,000
-	// Networks is the network catalog: rows naming an id outside it are
+	// Networks is the network catalog: rows naming one of its aliases are
+	// stored under its id (alias.go), rows naming an id outside it are
 	// stored and flagged (unknown.go). Empty: nothing is flagged.
 	Networks []imscope.Network
+	// OnStored, when set, is told the tables rows landed in, once they are
+	// in ClickHouse (not when they are spooled; when a replay stores them),
+	// and the derived tables a refresh rebuilt: the dashboard drops the
+	// cached answers that read them. It may be called with the writer's
+	// lock held, so it must be quick and must not call the writer.
+	OnStored func(tables ...string)
 }
 
 // NewWriter returns a Writer into e.
@@ -56,7 +65,10 @@ func NewWriter(e queries.Engine, opts WriterOptions) *Writer {
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics(nil)
 	}
-	return &Writer{engine: e, store: queries.NewStore(e), spool: opts.Spool, log: opts.Logger, metrics: opts.Metrics, flushRows: opts.FlushRows, catalog: newCatalog(opts.Networks)}
+	if opts.OnStored == nil {
+		opts.OnStored = func(...string) {}
+	}
+	return &Writer{engine: e, store: queries.NewStore(e), spool: opts.Spool, log: opts.Logger, metrics: opts.Metrics, flushRows: opts.FlushRows, catalog: newCatalog(opts.Networks), aliases: newAliases(opts.Networks), onStored: opts.OnStored}
 }
 
 // Store stores a batch's rows now and says what became of each. When
@@ -70,6 +82,10 @@ func (w *Writer) Store(ctx context.Context, b Batch) (Outcome, error) {
 	if b.Rows() == 0 {
 		return Outcome{}, nil
 	}
+	// Aliases first, so that the spool, the keys and the unknown counts
+	// all see catalog ids (a Runner has mapped them already; again is a
+	// no-op).
+	w.aliases.apply(&b)
 	// Spooled batches go first, so rows land in the order they came.
 	if err := w.replayLocked(ctx); err == nil {
 		o, err := w.storeLocked(ctx, b)
@@ -150,10 +166,15 @@ func (w *Writer) refreshPanel(ctx context.Context, periods []time.Time) {
 		return
 	}
 	done, err := queries.RefreshPanel(ctx, w.engine, periods...)
+	rebuilt := false
 	for _, r := range done {
 		if r.Rebuilt {
+			rebuilt = true
 			w.log.Info("rebuilt derived panel data", "period", r.Period.Format(time.DateOnly), "rows", r.Rows, "networks", r.Networks, "duration", r.Duration)
 		}
+	}
+	if rebuilt {
+		w.onStored("panel_users")
 	}
 	if err != nil {
 		w.metrics.Errors.WithLabelValues("panel_refresh").Inc()
@@ -225,6 +246,14 @@ func (w *Writer) storeLocked(ctx context.Context, b Batch) (Outcome, error) {
 	// also when a later table fails, as the earlier tables' rows are stored.
 	unknown := unknownTally{catalog: w.catalog}
 	defer func() { w.metrics.countUnknown(unknown.rows) }()
+	// The tables rows landed in are told also when a later table fails:
+	// the earlier tables' rows are stored.
+	var landed []string
+	defer func() {
+		if len(landed) > 0 {
+			w.onStored(landed...)
+		}
+	}()
 	panel := func(r imscope.PanelRecord) { w.touch(r); unknown.panel(r) }
 	steps := []struct {
 		table string
@@ -242,11 +271,16 @@ func (w *Writer) storeLocked(ctx context.Context, b Batch) (Outcome, error) {
 			return storeByKey(ctx, w.store, &reportsByKey, b.Reports, at, o, unknown.report)
 		}},
 		{"bridge_states", len(b.States), func(o *Outcome) error { return storeByKey(ctx, w.store, &statesByKey, b.States, at, o, nil) }},
+		{"events", len(b.Events), func(o *Outcome) error { return storeEvents(ctx, w.engine, b.Events, at, o) }},
 	}
 	for _, s := range steps {
 		if s.n > 0 {
 			var t Outcome
-			if err := s.store(&t); err != nil {
+			err := s.store(&t)
+			if t.Stored() > 0 {
+				landed = append(landed, s.table)
+			}
+			if err != nil {
 				return Outcome{}, err
 			}
 			w.metrics.count(s.table, t)

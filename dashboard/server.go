@@ -48,6 +48,7 @@ type Options struct {
 // assets.
 type Dashboard struct {
 	router *gin.Engine
+	api    *api.API
 }
 
 // New assembles the server. Every request passes, in order: the request
@@ -82,7 +83,7 @@ func New(opts Options) (*Dashboard, error) {
 		return nil, fmt.Errorf("cannot configure gin's proxies: %w", err)
 	}
 	// The request log runs first so that even a panic's 500 is logged with its id.
-	r.Use(respond.RequestLog(o.Logger), recovery(o.Logger), guard.SecurityHeaders(opts.FrameAncestors), guard.LimitRequest, g.Identify)
+	r.Use(respond.RequestLog(o.Logger), recovery(o.Logger), guard.SecurityHeaders(opts.FrameAncestors), guard.LimitRequest, g.Identify, interactive)
 	r.NoRoute(site.NotFound)
 	r.NoMethod(api.MethodNotAllowed)
 
@@ -112,8 +113,18 @@ func New(opts Options) (*Dashboard, error) {
 	r.GET("/favicon.ico", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, st.URL("favicon.svg")) })
 	site.Mount(r)
 	g.MountSignIn(r, site.ShowLogin)
-	return &Dashboard{router: r}, nil
+	return &Dashboard{router: r, api: a}, nil
 }
+
+// Invalidate says that rows landed in tables (collector.WriterOptions.OnStored
+// and the like): the cached answers and pages that read them are stale at
+// once and never served again; the others stay.
+func (d *Dashboard) Invalidate(tables ...string) { d.api.Invalidate(tables...) }
+
+// Close stops the background refreshes of cached answers and waits for
+// those running; call it when the server has stopped, before the engine
+// is closed.
+func (d *Dashboard) Close() { d.api.Close() }
 
 // recovery answers a panic with a 500 — the API's error body under
 // /api/v1 — and logs it with the request's id.

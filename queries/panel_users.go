@@ -3,6 +3,7 @@ package queries
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -116,7 +117,9 @@ func freshPanel(ctx context.Context, e Engine, period time.Time) (panelBuild, Pa
 	if b, err = panelState(ctx, e, period); err != nil || b.fresh() {
 		return b, done(b, false), err
 	}
-	b, err = buildPanel(ctx, e, period, b.generation)
+	// Each statement of the build waits for the readers, as a load's do,
+	// even when a reader asked for it: other readers need not wait for it.
+	b, err = buildPanel(Background(ctx), e, period, b)
 	return b, done(b, err == nil), err
 }
 
@@ -131,18 +134,27 @@ func panelState(ctx context.Context, e Engine, period time.Time) (panelBuild, er
 }
 
 // buildPanel rebuilds one period as a new generation, records it as
-// current, then drops the generations before it. prev is the current
-// generation, which the new one must exceed.
-func buildPanel(ctx context.Context, e Engine, period time.Time, prev uint64) (panelBuild, error) {
+// current, then drops the generations before it. now is the period's
+// current build and its rows as read just before (panelState): the new
+// generation must exceed the current one, and records the count and hash
+// sum of those rows — read before anything else of the build, so a row
+// landing during the build makes it stale rather than missed.
+//
+// The users are built a slice of the key space at a time, each slice one
+// short statement (buildSlices), into the new generation's own partition,
+// which no reader reads until the generation is recorded: readers see the
+// old build whole until then, and the new one whole after.
+func buildPanel(ctx context.Context, e Engine, period time.Time, now panelBuild) (panelBuild, error) {
 	day := period.Format(time.DateOnly)
-	b, err := collectOne(ctx, e, sqlPanelUsersSource, []Param{Named("period", period)}, func(r Rows) (b panelBuild, err error) {
-		return b, r.Scan(&b.sourceRows, &b.sourceHash, &b.networks)
+	b := panelBuild{sourceRows: now.currentRows, sourceHash: now.currentHash, currentRows: now.currentRows, currentHash: now.currentHash}
+	networks, err := collectOne(ctx, e, sqlPanelUsersSource, []Param{Named("period", period)}, func(r Rows) (n []string, err error) {
+		return n, r.Scan(&n)
 	})
 	if err != nil {
-		return panelBuild{}, fmt.Errorf("cannot read panel period %s: %w", day, err)
+		return panelBuild{}, fmt.Errorf("cannot read the networks of panel period %s: %w", day, err)
 	}
-	b.currentRows, b.currentHash = b.sourceRows, b.sourceHash
-	b.generation = max(uint64(time.Now().UnixNano()), prev+1)
+	b.networks = networks
+	b.generation = max(uint64(time.Now().UnixNano()), now.generation+1)
 	if b.networks == nil {
 		b.networks = []string{}
 	}
@@ -150,7 +162,7 @@ func buildPanel(ctx context.Context, e Engine, period time.Time, prev uint64) (p
 	if b.derived() && b.sourceRows > 0 {
 		// Per segment first, then all segments together ('').
 		for _, all := range []bool{false, true} {
-			if err := e.Exec(ctx, sqlPanelUsersBuild, append(gen, Named("all_segments", all), Named("networks", b.networks))...); err != nil {
+			if err := buildSlices(ctx, e, b.sourceRows, append(gen, Named("all_segments", all), Named("networks", b.networks))); err != nil {
 				return panelBuild{}, fmt.Errorf("cannot build the users of panel period %s: %w", day, err)
 			}
 		}
@@ -168,4 +180,46 @@ func buildPanel(ctx context.Context, e Engine, period time.Time, prev uint64) (p
 		}
 	}
 	return b, nil
+}
+
+// panelPace sizes the slices of panel builds in panel_activity rows, so
+// that each slice's statement takes about DefaultStatementTarget; it is
+// used under panelBuilds, one build at a time.
+var panelPace = NewPace(DefaultStatementTarget, 1<<17, 1<<15, 0)
+
+// panelSliceBuilt, when set (tests), is called after each slice of a build.
+var panelSliceBuilt func()
+
+// buildSlices runs panel_users_build.sql (params: all but the key range)
+// over the whole user_key space, one slice at a time. user_key is a keyed
+// hash, so a slice's share of the key space is its share of the period's
+// rows, and a slice is sized from rows (panelPace) and the period's.
+func buildSlices(ctx context.Context, e Engine, rows uint64, params []Param) error {
+	const keySpace = float64(1 << 64)
+	for lo := uint64(0); ; {
+		share := float64(panelPace.Next()) / float64(rows)
+		hi := uint64(math.MaxUint64)
+		if span := share * keySpace; span < keySpace {
+			if n := max(uint64(span), 1); n <= math.MaxUint64-lo {
+				hi = lo + n - 1
+			}
+		}
+		sctx, clock := TimeStatements(ctx)
+		start := time.Now()
+		if err := e.Exec(sctx, sqlPanelUsersBuild, append(params, Named("lo", lo), Named("hi", hi))...); err != nil {
+			return err
+		}
+		took := clock()
+		if took == 0 {
+			took = time.Since(start)
+		}
+		panelPace.Observe(int(float64(rows)*float64(hi-lo)/keySpace)+1, took)
+		if panelSliceBuilt != nil {
+			panelSliceBuilt()
+		}
+		if hi == math.MaxUint64 {
+			return nil
+		}
+		lo = hi + 1
+	}
 }

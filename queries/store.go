@@ -19,8 +19,9 @@ import (
 // conflict. Nothing reaches a table's materialized views twice, because the
 // check happens before the insert into the table: a batch is loaded into a
 // staging table (Memory engine), the staged keys already stored are looked
-// up in one scan of the table, and the others are copied on in one
-// INSERT ... SELECT. A batch of usage, traffic or states whose every row is
+// up in one scan of the table, and the others are copied on by
+// INSERT ... SELECT, in chunks that each hold the engine briefly
+// (copyStaged). A batch of usage, traffic or states whose every row is
 // stamped after the newest row stored from its source — what each scrape
 // and push brings — cannot hold a stored key and is written as it is.
 //
@@ -47,6 +48,8 @@ type Store struct {
 	// which may have written part of its rows. It is never below the
 	// newest row in the table, as this Store is the table's one writer.
 	newest map[sourceOf]time.Time
+	// paces size the chunks of the copy from staging per table (copyStaged).
+	paces map[string]*Pace
 }
 
 // sourceOf names one source's rows in one table.
@@ -56,7 +59,7 @@ type sourceOf struct{ table, source string }
 func NewStore(e Engine) *Store {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	return &Store{e: e, suffix: hex.EncodeToString(b[:]), empty: map[string]bool{}, newest: map[sourceOf]time.Time{}}
+	return &Store{e: e, suffix: hex.EncodeToString(b[:]), empty: map[string]bool{}, newest: map[sourceOf]time.Time{}, paces: map[string]*Pace{}}
 }
 
 // Stored is a row given to a Store whose key was stored already: its index
@@ -397,7 +400,7 @@ func storeStaged[T any](ctx context.Context, s *Store, k *keyed[T], rows []T, st
 	if err := send(ctx, s.e, skip.Value.(string), []string{"ord"}, len(keep), func(i int) []any { return []any{keep[i]} }); err != nil {
 		return nil, fmt.Errorf("cannot note the stored rows of %s: %w", k.table, err)
 	}
-	if err := s.e.Exec(ctx, k.insert, stage, skip); err != nil {
+	if err := s.copyStaged(ctx, k.table, k.insert, len(rows), stage, skip); err != nil {
 		return nil, fmt.Errorf("cannot write %d rows to %s: %w", len(rows)-len(keep), k.table, err)
 	}
 	if skipped != nil {
@@ -405,6 +408,54 @@ func storeStaged[T any](ctx context.Context, s *Store, k *keyed[T], rows []T, st
 	}
 	return found, nil
 }
+
+// copyStaged copies the n staged rows not listed in skip on into table
+// (the keyed insert statement), a chunk of staged rows at a time, each
+// chunk sized by the table's Pace to hold the engine about
+// DefaultStatementTarget: the embedded engine runs one statement at a time,
+// and a reader waits for the one running. Chunks change nothing about
+// exactly once: the keys were looked up for the whole batch before the
+// first chunk, chunks are disjoint ranges of it, and a chunk that fails
+// fails the batch (storeKeyed then forgets what it knew of the batch's
+// sources), so the batch is stored again, and what its first chunks wrote
+// is found stored by key, never written twice.
+func (s *Store) copyStaged(ctx context.Context, table, insert string, n int, stage, skip Param) error {
+	p := s.paces[table]
+	if p == nil {
+		p = NewPace(DefaultStatementTarget, firstCopyRows, minCopyRows, maxCopyRows)
+		s.paces[table] = p
+	}
+	for first := 0; first < n; {
+		end := min(n, first+p.Next())
+		sctx, clock := TimeStatements(ctx)
+		start := time.Now()
+		if err := s.e.Exec(sctx, insert, stage, skip, Named("first", uint32(first)), Named("end", uint32(end))); err != nil {
+			return fmt.Errorf("staged rows %d to %d of %d: %w", first, end, n, err)
+		}
+		took := clock()
+		if took == 0 { // an engine that does not time its statements
+			took = time.Since(start)
+		}
+		p.Observe(end-first, took)
+		first = end
+		if copiedChunk != nil {
+			copiedChunk()
+		}
+	}
+	return nil
+}
+
+// copiedChunk, when set (tests), is called after each chunk copyStaged copies.
+var copiedChunk func()
+
+// The bounds of a copy's chunk, in staged rows (copyStaged); the lower
+// bound because an insert's fixed cost (parts in the table and its views)
+// does not shrink with fewer rows (see queries/embedded's batch.go).
+const (
+	firstCopyRows = 1 << 14
+	minCopyRows   = 1 << 13
+	maxCopyRows   = 1 << 20
+)
 
 // prepare makes sure the staging table p names exists and is empty: it is
 // created if missing (the first batch, or dropped by a cleanup) and emptied

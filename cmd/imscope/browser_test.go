@@ -48,6 +48,7 @@ var browserPages = []struct {
 	{"overview", "/", []string{"overview-trend"}},
 	{"share", "/share", []string{"share-trend", "share-latest", "concentration"}},
 	{"share-2010", "/share?from=2010-01&to=2011-01&granularity=quarter", []string{"share-trend", "published"}},
+	{"share-published", "/share?from=2010-07&to=2010-10&granularity=quarter&source=published", []string{"share-trend", "concentration", "published"}},
 	{"migration", "/migration", []string{"sankey", "transitions", "netflow", "forecast"}},
 	{"reach", "/reach?merge=fetion,msn&bridges=hub%3Dqq", []string{"per-user", "network-users", "overlap", "reachability"}},
 	{"bridges", "/bridges", []string{"bridge-graph"}},
@@ -344,6 +345,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("phone", s.checkPhone)
 	t.Run("report", s.checkReport)
 	t.Run("hostile labels", s.checkHostileLabels)
+	t.Run("folded tail", s.checkFoldTooltips)
 	if *updateScreenshot {
 		t.Run("screenshot", s.takeScreenshot)
 	}

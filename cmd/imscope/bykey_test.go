@@ -15,10 +15,10 @@ import (
 
 // importFile runs `imscope import KIND FILE` in-process, as a user would
 // from a shell, and returns what it printed and its error.
-func importFile(t *testing.T, database, kind, path string, env map[string]string) (string, error) {
+func importFile(t *testing.T, database, kind, path string, env map[string]string, flags ...string) (string, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	args := []string{"import", kind, path, "--data", sharedData(), "--database", database, "--libchdb", projectLibrary(t)}
+	args := append([]string{"import", kind, path, "--data", sharedData(), "--database", database, "--libchdb", projectLibrary(t)}, flags...)
 	err := run(context.Background(), args, func(k string) string { return env[k] }, &out, &errOut)
 	return out.String() + errOut.String(), err
 }

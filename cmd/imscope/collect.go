@@ -12,8 +12,16 @@ func cmdCollect(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("collect", flag.ContinueOnError)
 	var f engineFlags
 	f.register(fs)
+	remote := serverFlag(fs)
 	if err := env.parseArgs("collect", "[NAME...]", fs, &f, args); err != nil {
 		return err
+	}
+	if srv, err := findServer(env, *remote); err != nil || srv != nil {
+		if err != nil {
+			return err
+		}
+		srv.announce(env, "collecting")
+		return remoteCollect(ctx, env, srv, env.args)
 	}
 	built, err := buildCollectors(env.cfg, env.getenv, env.log)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -79,6 +80,10 @@ type NetworkConfig struct {
 	Name   map[string]string `yaml:"name"` // display names by language tag; "en" is required
 	Vendor string            `yaml:"vendor"`
 	Color  string            `yaml:"color"` // #rrggbb, optional
+	// Aliases are the label values sources use for this network, exact or
+	// globs ("xmpp.qq.example", "*.qq.example", "QQ"); rows naming one are
+	// stored under ID (collector/alias.go says which wins when several match).
+	Aliases []string `yaml:"aliases"`
 }
 
 // configFlag is one command-line flag that sets a config key. Flags are
@@ -185,7 +190,7 @@ func (c *Config) EngineKind() string {
 func (c *Config) NetworkCatalog() []imscope.Network {
 	out := make([]imscope.Network, len(c.Networks))
 	for i, n := range c.Networks {
-		out[i] = imscope.Network{ID: n.ID, Names: maps.Clone(n.Name), Vendor: n.Vendor, Color: n.Color}
+		out[i] = imscope.Network{ID: n.ID, Names: maps.Clone(n.Name), Vendor: n.Vendor, Color: n.Color, Aliases: slices.Clone(n.Aliases)}
 	}
 	return out
 }
@@ -344,4 +349,5 @@ func configValidateNetworks(ns []NetworkConfig, p *yamlconf.Problems) {
 			p.Errorf(at+".color", "%q is not a #rrggbb colour", n.Color)
 		}
 	}
+	configValidateAliases(ns, p)
 }

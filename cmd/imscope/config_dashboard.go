@@ -11,6 +11,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/imscope/imscope/cmd/internal/yamlconf"
+	"github.com/imscope/imscope/collector/importjob"
 	"github.com/imscope/imscope/dashboard/guard"
 	"github.com/imscope/imscope/dashboard/pages"
 )
@@ -48,6 +49,10 @@ type DashboardConfig struct {
 	// X-Forwarded-For, Forwarded and X-Real-IP believed. Empty: the client
 	// is the TCP peer, whatever headers it sends.
 	TrustedProxies []string `yaml:"trusted_proxies"`
+	// MaxImportBytes caps a file sent to POST /api/v1/imports (compressed,
+	// if it is): it is staged in the data directory before it is imported,
+	// so this bounds the disk one upload may take.
+	MaxImportBytes int64 `yaml:"max_import_bytes"`
 	// HTTP bounds what one connection may hold.
 	HTTP HTTPConfig `yaml:"http"`
 }
@@ -105,7 +110,7 @@ const defaultSessionKeyEnv = "IMSCOPE_SESSION_KEY"
 
 func defaultDashboardConfig() DashboardConfig {
 	return DashboardConfig{AdminUser: "admin", SessionKeyEnv: defaultSessionKeyEnv, FrameAncestors: []string{}, BridgesRefresh: pages.DefaultBridgesRefresh,
-		TrustedProxies: []string{}, HTTP: defaultHTTPConfig()}
+		TrustedProxies: []string{}, MaxImportBytes: importjob.DefaultMaxBytes, HTTP: defaultHTTPConfig()}
 }
 
 var (
@@ -148,8 +153,18 @@ func (d *DashboardConfig) validate(p *yamlconf.Problems) {
 			p.Errorf(fmt.Sprintf("dashboard.trusted_proxies[%d]", i), "%v", err)
 		}
 	}
+	if d.MaxImportBytes < minImportBytes || d.MaxImportBytes > maxImportBytes {
+		p.Errorf("dashboard.max_import_bytes", "must be from %d (1 MiB) to %d (1 TiB), not %d", int64(minImportBytes), int64(maxImportBytes), d.MaxImportBytes)
+	}
 	d.HTTP.validate(p)
 }
+
+// Bounds of dashboard.max_import_bytes: below a mebibyte hardly a file of
+// shares fits; above a tebibyte is a typo.
+const (
+	minImportBytes = 1 << 20
+	maxImportBytes = 1 << 40
+)
 
 // auth turns the section into the dashboard's Auth, reading the session
 // key from the environment.

@@ -36,9 +36,17 @@ type ReportConfig struct {
 	Schedule string `yaml:"schedule"`
 	// Period is what a run covers: the last full day, week, month,
 	// quarter or year before it (default week), beside the one before.
-	Period       string   `yaml:"period"`
-	Sections     []string `yaml:"sections"` // default: all, in their usual order
-	Language     string   `yaml:"language"` // en (default) or zh-CN
+	Period   string   `yaml:"period"`
+	Sections []string `yaml:"sections"` // default: all, in their usual order
+	Language string   `yaml:"language"` // en (default) or zh-CN
+
+	// Source is where the share and concentration sections' shares come
+	// from: auto (default: measured where the period has measured usage,
+	// else published), measured or published; Publisher and Basis choose
+	// among several published series.
+	Source       string   `yaml:"source"`
+	Publisher    string   `yaml:"publisher"`
+	Basis        string   `yaml:"basis"`
 	Destinations []string `yaml:"destinations"`
 	// CatchUp runs a slot missed while imscope was down at the next start
 	// (default true); false records it as missed.
@@ -145,6 +153,12 @@ func (r ReportConfig) validate(at string, destinations map[string]string, p *yam
 			p.Errorf(fmt.Sprintf("%s.sections[%d]", at, j), "%q is listed twice", s)
 		}
 	}
+	if r.Source != "" && !slices.Contains([]string{"auto", "measured", "published"}, r.Source) {
+		p.Errorf(at+".source", "%q is not one of auto, measured, published", r.Source)
+	}
+	if r.Source == "measured" && (r.Publisher != "" || r.Basis != "") {
+		p.Errorf(at+".source", "measured shares have no publisher or basis; use source: published (or auto)")
+	}
 	if r.Language != "" && !slices.Contains(report.Languages, r.Language) {
 		p.Errorf(at+".language", "%q is not one of %s", r.Language, strings.Join(report.Languages, ", "))
 	}
@@ -184,7 +198,8 @@ func (c *Config) reportDefinitions() ([]report.Definition, error) {
 		d := report.Definition{
 			Name: r.Name, Title: r.Title, Location: time.Local, Granularity: imscope.Week, Sections: report.Sections,
 			Language: "en", Destinations: r.Destinations, CatchUp: r.CatchUp == nil || *r.CatchUp,
-			Keep: report.Retention{Runs: r.KeepRuns, Days: r.KeepDays},
+			Keep:   report.Retention{Runs: r.KeepRuns, Days: r.KeepDays},
+			Source: r.Source, Publisher: r.Publisher, Basis: r.Basis,
 		}
 		if r.Schedule != "" {
 			s, err := schedule.Parse(r.Schedule)

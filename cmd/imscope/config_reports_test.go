@@ -52,7 +52,7 @@ func checkReportDefinitions(t *testing.T, cfg *Config) {
 	if m.Location.String() != "Europe/Berlin" || m.Granularity != imscope.Month || m.CatchUp || m.Keep.Days != 400 || len(m.Sections) != len(report.Sections) || m.Language != "en" {
 		t.Fatalf("monthly %+v", m)
 	}
-	if a.Schedule != nil || a.Granularity != imscope.Quarter {
+	if a.Schedule != nil || a.Granularity != imscope.Quarter || a.Source != "published" || a.Basis != "users" || w.Source != "" {
 		t.Fatalf("adhoc %+v", a)
 	}
 }

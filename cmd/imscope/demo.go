@@ -16,8 +16,16 @@ func cmdDemo(ctx context.Context, env *environment, args []string) error {
 	f.register(fs)
 	seed := fs.Int64("seed", 1, "simulation seed: the same seed gives the same market")
 	users := fs.Int("panel-users", 0, "panel size (default 200,000)")
+	remote := serverFlag(fs)
 	if err := env.parse("demo", fs, &f, args); err != nil {
 		return err
+	}
+	if srv, err := findServer(env, *remote); err != nil || srv != nil {
+		if err != nil {
+			return err
+		}
+		srv.announce(env, "loading the demo market")
+		return remoteDemo(ctx, env, srv, *seed, *users)
 	}
 	p, err := openPipeline(ctx, env)
 	if err != nil {

@@ -33,10 +33,10 @@ func TestExamplesImport(t *testing.T) {
 	dbOf := func(f string) string {
 		return "examples_" + strings.NewReplacer("-", "_", ".", "_").Replace(filepath.Base(f))
 	}
-	tables := map[string]string{"reports": "market_reports", "panel": "panel_activity", "usage": "usage_samples"}
+	tables := map[string]string{"reports": "market_reports", "panel": "panel_activity", "usage": "usage_samples", "events": "events"}
 	for _, f := range files {
 		kind := "reports" // published shares, unless the name says otherwise
-		for _, k := range []string{"panel", "usage"} {
+		for _, k := range []string{"panel", "usage", "events"} {
 			if strings.HasPrefix(filepath.Base(f), k) {
 				kind = k
 			}

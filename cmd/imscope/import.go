@@ -11,8 +11,8 @@ import (
 	"github.com/imscope/imscope/collector/csvimport"
 )
 
-// cmdImport loads one CSV file (or URL) of published shares, panel activity
-// or usage samples. Bad rows are listed with file, line and column and the
+// cmdImport loads one CSV file (or URL) of published shares, panel activity,
+// usage samples or market events. Bad rows are listed with file, line and column and the
 // good rows land — unless --strict, which loads nothing if any row is bad.
 func cmdImport(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
@@ -21,7 +21,8 @@ func cmdImport(ctx context.Context, env *environment, args []string) error {
 	strict := fs.Bool("strict", false, "load nothing if any row is bad")
 	encoding := fs.String("encoding", "", "file encoding: utf-8 (default), gbk or gb18030")
 	source := fs.String("source", "", "label for the rows' source column (default: import)")
-	if err := env.parseArgs("import", "reports|panel|usage FILE|URL", fs, &f, args); err != nil {
+	remote := serverFlag(fs)
+	if err := env.parseArgs("import", "reports|panel|usage|events FILE|URL", fs, &f, args); err != nil {
 		return err
 	}
 	if len(env.args) != 2 {
@@ -32,6 +33,13 @@ func cmdImport(ctx context.Context, env *environment, args []string) error {
 	cfg.Strict, cfg.Encoding, cfg.Source = *strict, *encoding, *source
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("import: %w", err)
+	}
+	if srv, err := findServer(env, *remote); err != nil || srv != nil {
+		if err != nil {
+			return err
+		}
+		srv.announce(env, "importing "+env.args[1])
+		return remoteImport(ctx, env, srv, importSpec{cfg: cfg, location: env.args[1]})
 	}
 	src, err := csvimport.New("import", cfg, csvimport.Options{
 		Logger: env.log, Getenv: env.getenv, Progress: env.stderr, ProgressIsTerminal: isTerminal(env.stderr),

@@ -21,6 +21,7 @@ type pipeline struct {
 	runner   *collector.Runner
 	spool    *collector.Spool
 	registry *prometheus.Registry
+	landed   *landings // which tables rows landed in, for the dashboard's cache (invalidate.go)
 }
 
 // openPipeline opens the engine (migrating it), the spool and the writer.
@@ -37,16 +38,18 @@ func openPipeline(ctx context.Context, env *environment) (*pipeline, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := collector.NewMetrics(reg)
+	landed := &landings{}
+	e = watchInserts(e, landed)
 	// The catalog, so that rows naming other networks are flagged: a
 	// warning in the run, imscope_rows_unknown_network_total at /metrics.
-	w := collector.NewWriter(e, collector.WriterOptions{Spool: spool, Logger: env.log, Metrics: m, FlushRows: env.cfg.Pipeline.FlushRows, Networks: env.cfg.NetworkCatalog()})
+	w := collector.NewWriter(e, collector.WriterOptions{Spool: spool, Logger: env.log, Metrics: m, FlushRows: env.cfg.Pipeline.FlushRows, Networks: env.cfg.NetworkCatalog(), OnStored: landed.Landed})
 	if n, _ := spool.Depth(); n > 0 {
 		env.log.Info("replaying spooled batches from an earlier run", "segments", n)
 		if err := w.Replay(ctx); err != nil {
 			env.log.Warn("cannot replay the spool yet; will retry", "err", err)
 		}
 	}
-	return &pipeline{engine: e, writer: w, runner: collector.NewRunner(e, w, env.log, m), spool: spool, registry: reg}, nil
+	return &pipeline{engine: e, writer: w, runner: collector.NewRunner(e, w, env.log, m), spool: spool, registry: reg, landed: landed}, nil
 }
 
 func (p *pipeline) Close() error { return p.engine.Close() }

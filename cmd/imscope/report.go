@@ -55,6 +55,7 @@ func cmdReport(ctx context.Context, env *environment, args []string) error {
 	period := fs.String("period", "", "the period to cover, e.g. 2026-03-01, 2026-W09, 2026-03, 2026-Q1 or 2026 (default: the last full one of the report's period)")
 	out := fs.String("out", "", "write the files to this directory instead of the report directory")
 	noDeliver := fs.Bool("no-deliver", false, "render and write, but send to no destination")
+	remote := serverFlag(fs)
 	if err := env.parseArgs("report", "run NAME | list", fs, &f, args); err != nil {
 		return err
 	}
@@ -68,6 +69,19 @@ func cmdReport(ctx context.Context, env *environment, args []string) error {
 	default:
 		fmt.Fprintln(env.stderr, "Usage: imscope report run NAME [--period P] [--out DIR] [--no-deliver]\n       imscope report list")
 		return errUsage
+	}
+	if srv, err := findServer(env, *remote); err != nil || srv != nil {
+		if err != nil {
+			return err
+		}
+		if verb == "list" {
+			return remoteReportList(ctx, env, srv)
+		}
+		if *out != "" {
+			return errors.New("--out writes the files where the report runs, and a running server runs it: leave --out out (the server writes to its report directory and prints where), or stop the server")
+		}
+		srv.announce(env, "running report "+env.args[1])
+		return remoteReportRun(ctx, env, srv, env.args[1], *period, *noDeliver)
 	}
 	e, err := openEngine(ctx, env.cfg, env.log)
 	if err != nil {

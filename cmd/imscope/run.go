@@ -24,7 +24,7 @@ func commands() []command {
 	return []command{
 		{"serve", "start the dashboard and API (the default)", cmdServe},
 		{"collect", "run the configured collectors (or the named ones) once", cmdCollect},
-		{"import", "load a CSV file: imscope import reports|panel|usage FILE", cmdImport},
+		{"import", "load a CSV file: imscope import reports|panel|usage|events FILE", cmdImport},
 		{"demo", "load the demo market (simulated) into the database", cmdDemo},
 		{"report", "run a configured report now: imscope report run NAME; list them: imscope report list", cmdReport},
 		{"migrate", "apply schema migrations and exit", cmdMigrate},

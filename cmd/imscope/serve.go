@@ -39,6 +39,9 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := notServedYet(env.cfg); err != nil {
+		return err
+	}
 	// Take the port before the engine: a busy port fails at once, before
 	// any migration touches the data directory. Connections wait in the
 	// backlog until the server starts below.
@@ -82,6 +85,13 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	dopts.Alerts = alertStates
+	stopImports, err := serveImports(ctx, env, p, &dopts.Options)
+	if err != nil {
+		return err
+	}
+	defer stopImports() // before the engine closes
+	url := "http://" + displayAddr(ln.Addr())
+	dopts.Host = hostFor(env, p, url)
 	// Scheduled reports and alert delivery (report.go): reports draw the
 	// dashboard's own sections, so they take its options; the service is
 	// for the dashboard's Reports page.
@@ -104,11 +114,17 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer handler.Close() // before the engine closes: no cache refresh queries it after
+	p.landed.tell(handler.Invalidate)
 	srv := env.cfg.Dashboard.HTTP.server(handler)
-	url := "http://" + displayAddr(ln.Addr())
+	srv.ConnContext = connContext
+	listeners := []net.Listener{ln}
+	if sock := openSocket(env.cfg, log); sock != nil {
+		listeners = append(listeners, sock)
+	}
 	log.Info("imscope is serving", "url", url, "engine", e.Kind(), "config", env.cfg)
 	fmt.Fprintf(env.stdout, "imscope listening on %s\n", url)
-	return serveUntilDone(ctx, srv, ln, log, func(ctx context.Context) { storeAtShutdown(ctx, built, p, log) })
+	return serveUntilDone(ctx, srv, listeners, log, func(ctx context.Context) { storeAtShutdown(ctx, built, p, log) })
 }
 
 // serveOptions are the dashboard's options in serve (alert states aside):
@@ -132,7 +148,7 @@ func serveOptions(env *environment, p *pipeline, built *builtCollectors, collect
 			Collectors: collectorBoard{collectors: collectors.Collectors, next: collectors.Next, spool: p.spool.Depth},
 			RunCollector: func(ctx context.Context, name string) (api.CollectorRun, error) {
 				run, err := collectors.RunNow(ctx, name)
-				return api.CollectorRun{Status: run.Status, Rows: run.Rows, Duration: run.Duration, Error: run.Error}, err
+				return api.CollectorRun{Status: run.Status, Rows: run.Rows, Duration: run.Duration, Error: run.Error, Detail: run}, err
 			},
 			AlertRules: env.cfg.Alerts.Rules, CacheTTL: cacheTTL,
 		},
@@ -141,12 +157,15 @@ func serveOptions(env *environment, p *pipeline, built *builtCollectors, collect
 	}, nil
 }
 
-// serveUntilDone serves srv on ln until ctx is done (Ctrl-C, SIGTERM), then
-// gives requests in flight shutdownGrace to finish and drain what is left
-// of it to store what is held in memory.
-func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Logger, drain func(context.Context)) error {
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+// serveUntilDone serves srv on every listener (the TCP port, the Unix
+// socket) until ctx is done (Ctrl-C, SIGTERM), then gives requests in
+// flight shutdownGrace to finish and drain what is left of it to store
+// what is held in memory.
+func serveUntilDone(ctx context.Context, srv *http.Server, lns []net.Listener, log *slog.Logger, drain func(context.Context)) error {
+	served := make(chan error, len(lns))
+	for _, ln := range lns {
+		go func() { served <- srv.Serve(ln) }()
+	}
 	select {
 	case err := <-served:
 		return fmt.Errorf("http server stopped: %w", err)
@@ -158,8 +177,10 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, log 
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("graceful shutdown: %w", err)
 	}
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return err
+	for range lns {
+		if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
 	}
 	drain(sctx)
 	return nil

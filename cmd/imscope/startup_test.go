@@ -56,7 +56,10 @@ func TestStartupMistakes(t *testing.T) {
 
 	t.Run("data directory in use", func(t *testing.T) {
 		data := t.TempDir()
-		serve := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--data", data, "--libchdb", lib)
+		// A serve of another database holds the directory; a command on the
+		// default database finds no server of its own to ask
+		// (TestCommandsBesideServe is the one that does).
+		serve := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--data", data, "--libchdb", lib, "--database", "other")
 		stdout, err := serve.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -71,7 +74,7 @@ func TestStartupMistakes(t *testing.T) {
 			t.Fatalf("serve did not start:\n%s", stderr.String())
 		}
 		out, err := exec.Command(bin, "migrate", "--data", data, "--libchdb", lib).CombinedOutput()
-		want := "the data directory " + data + " is in use by process " + strconv.Itoa(serve.Process.Pid)
+		want := "the data directory " + data + " is in use by process " + strconv.Itoa(serve.Process.Pid) + ", which does not answer"
 		if err == nil || !strings.Contains(string(out), want) {
 			t.Errorf("a second process on the data directory: %v\n%s\nwant %q", err, out, want)
 		}

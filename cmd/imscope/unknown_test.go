@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // collectorsAnswer is the part of /api/v1/collectors these tests read.
@@ -17,8 +18,11 @@ type collectorsAnswer struct {
 			Warnings []string `json:"warnings"`
 		} `json:"collectors"`
 		UnknownNetworks []struct {
-			Network string `json:"network"`
-			Rows    uint64 `json:"rows"`
+			Network    string    `json:"network"`
+			Rows       uint64    `json:"rows"`
+			FirstSeen  time.Time `json:"first_seen"`
+			LastSeen   time.Time `json:"last_seen"`
+			Collectors []string  `json:"collectors"`
 		} `json:"unknown_networks"`
 	} `json:"data"`
 }
@@ -32,6 +36,7 @@ type collectorsAnswer struct {
 // too, loaded before this serve started.
 func TestUnknownNetworksThroughServe(t *testing.T) {
 	const db = "unknown_networks"
+	start := time.Now()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "usage.csv")
 	writeFile(t, path, "ts,network,metric,value\n2011-03-01T00:00:00Z,qq,messages,5\n2011-03-01T00:00:00Z,icq,messages,7\n2011-03-02T00:00:00Z,icq,messages,8\n")
@@ -66,15 +71,21 @@ func TestUnknownNetworksThroughServe(t *testing.T) {
 		t.Fatalf("/api/v1/collectors: %d %s", code, body)
 	}
 	type unknown struct {
-		Network string
-		Rows    uint64
+		Network    string
+		Rows       uint64
+		Collectors string
 	}
 	var got []unknown
 	for _, u := range ans.Data.UnknownNetworks {
-		got = append(got, unknown{u.Network, u.Rows})
+		got = append(got, unknown{u.Network, u.Rows, strings.Join(u.Collectors, ",")})
+		// Seen when stored (by the import, then by serve's collector),
+		// not at the rows' own 2011 timestamps.
+		if u.FirstSeen.Before(start.Add(-time.Second)) || u.LastSeen.Before(u.FirstSeen) || u.LastSeen.After(time.Now()) {
+			t.Errorf("%s: first_seen %s, last_seen %s; want both since the test started (%s), in order", u.Network, u.FirstSeen, u.LastSeen, start)
+		}
 	}
-	if want := []unknown{{"icq", 2}, {"aim", 1}}; !slices.Equal(got, want) {
-		t.Errorf("unknown_networks %+v, want %+v (from ClickHouse: the import's icq too)", got, want)
+	if want := []unknown{{"icq", 2, "import"}, {"aim", 1, "feed"}}; !slices.Equal(got, want) {
+		t.Errorf("unknown_networks %+v, want %+v (from ClickHouse: the import's icq too, with who sent each)", got, want)
 	}
 	for _, c := range ans.Data.Collectors {
 		warned := slices.ContainsFunc(c.Warnings, func(w string) bool { return strings.Contains(w, `warning: network "aim" is not in the catalog`) })
@@ -84,7 +95,8 @@ func TestUnknownNetworksThroughServe(t *testing.T) {
 	}
 
 	code, page := get(t, base+"/collectors")
-	if code != 200 || !strings.Contains(page, `id="unknown-networks"`) || !strings.Contains(page, `data-unknown-network="icq"`) || !strings.Contains(page, `data-unknown-network="aim"`) {
+	if code != 200 || !strings.Contains(page, `id="unknown-networks"`) || !strings.Contains(page, `data-unknown-network="icq"`) || !strings.Contains(page, `data-unknown-network="aim"`) ||
+		!strings.Contains(page, `data-collectors><code>feed</code>`) || !strings.Contains(page, `data-collectors><code>import</code>`) {
 		t.Fatalf("/collectors: %d, want both unknown networks listed:\n%.3000s", code, page)
 	}
 	if err := stop(); err != nil {

@@ -23,10 +23,13 @@ const (
 	KindPanel Kind = "panel"
 	// KindUsage is usage samples: ts,network,metric,value[,segment].
 	KindUsage Kind = "usage"
+	// KindEvents is market events drawn on the charts:
+	// date,title[,description][,networks][,bridges][,link][,id].
+	KindEvents Kind = "events"
 )
 
 // Kinds lists the kinds in the order help texts show them.
-var Kinds = []Kind{KindReports, KindPanel, KindUsage}
+var Kinds = []Kind{KindReports, KindPanel, KindUsage, KindEvents}
 
 const (
 	// DefaultChunkRows is how many rows go into one collector.Batch when
@@ -49,7 +52,7 @@ type Config struct {
 	// URL is an http or https address fetched with GET. A path ending in .gz
 	// is decompressed.
 	URL string `yaml:"url"`
-	// Kind is reports, panel or usage.
+	// Kind is reports, panel, usage or events.
 	Kind Kind `yaml:"kind"`
 	// Encoding is utf-8 (the default; a byte-order mark is skipped), gbk
 	// (also spelt cp936) or gb18030.
@@ -106,11 +109,11 @@ func (c Config) Validate() error {
 		}
 	}
 	switch c.Kind {
-	case KindReports, KindPanel, KindUsage:
+	case KindReports, KindPanel, KindUsage, KindEvents:
 	case "":
-		return invalid("kind", "required: reports, panel or usage")
+		return invalid("kind", "required: reports, panel, usage or events")
 	default:
-		return invalid("kind", fmt.Sprintf("%q is not one of reports, panel, usage", string(c.Kind)))
+		return invalid("kind", fmt.Sprintf("%q is not one of reports, panel, usage, events", string(c.Kind)))
 	}
 	if _, err := encodingOf(c.Encoding); err != nil {
 		return err

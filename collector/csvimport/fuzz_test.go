@@ -23,7 +23,7 @@ import (
 //
 //	go test ./collector/csvimport -run '^$' -fuzz FuzzReadCSV -fuzztime 1m
 func FuzzReadCSV(f *testing.F) {
-	for _, name := range []string{"im-share-q3.csv", "reports-bad.csv", "panel.csv", "panel-bad.csv", "usage.csv", "usage-bad.csv"} {
+	for _, name := range []string{"im-share-q3.csv", "reports-bad.csv", "panel.csv", "panel-bad.csv", "usage.csv", "usage-bad.csv", "events.csv", "events-bad.csv"} {
 		data, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			f.Fatal(err)
@@ -74,6 +74,7 @@ func checkImport(t *testing.T, kind Kind, data []byte) {
 	checkLandedReports(t, got.Reports)
 	checkLandedPanel(t, got.Panel)
 	checkLandedSamples(t, got.Samples)
+	checkLandedEvents(t, got.Events)
 }
 
 // importFuzzed runs the importer over data in chunks of 7 rows and returns
@@ -94,6 +95,7 @@ func importFuzzed(t *testing.T, kind Kind, data []byte) (collector.Batch, Summar
 		got.Samples = append(got.Samples, b.Samples...)
 		got.Panel = append(got.Panel, b.Panel...)
 		got.Reports = append(got.Reports, b.Reports...)
+		got.Events = append(got.Events, b.Events...)
 		got.Problems = append(got.Problems, b.Problems...)
 		return nil
 	})
@@ -174,6 +176,19 @@ func checkLandedSamples(t *testing.T, samples []imscope.Sample) {
 		checkLandedText(t, s.Network, s.Segment)
 		if s.Value < 0 || math.IsInf(s.Value, 0) || math.IsNaN(s.Value) || s.Metric == "" || s.TS.Year() < minTSYear || s.TS.Year() > maxTSYear {
 			t.Fatalf("bad sample landed: %+v", s)
+		}
+	}
+}
+
+// checkLandedEvents checks that every event that landed is valid text with
+// a title, an id and a time in range.
+func checkLandedEvents(t *testing.T, events []imscope.Event) {
+	for _, e := range events {
+		checkLandedText(t, e.ID, e.Title, e.Description, e.Link)
+		checkLandedText(t, e.Networks...)
+		checkLandedText(t, e.Bridges...)
+		if strings.TrimSpace(e.Title) == "" || e.ID == "" || e.At.Year() < minTSYear || e.At.Year() > maxTSYear {
+			t.Fatalf("bad event landed: %+v", e)
 		}
 	}
 }

@@ -40,7 +40,26 @@ const (
 	useSegment
 )
 
+const (
+	evDate = iota
+	evTitle
+	evDescription
+	evNetworks
+	evBridges
+	evLink
+	evID
+)
+
 var kindColumns = map[Kind][]column{
+	KindEvents: {
+		evDate:        {"date", true},
+		evTitle:       {"title", true},
+		evDescription: {"description", false},
+		evNetworks:    {"networks", false},
+		evBridges:     {"bridges", false},
+		evLink:        {"link", false},
+		evID:          {"id", false},
+	},
 	KindReports: {
 		repPeriod:    {"period", true},
 		repPublisher: {"publisher", true},

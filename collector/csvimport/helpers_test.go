@@ -44,6 +44,7 @@ func run(t testing.TB, cfg Config, opts Options) result {
 		res.all.Bridges = append(res.all.Bridges, b.Bridges...)
 		res.all.Panel = append(res.all.Panel, b.Panel...)
 		res.all.Reports = append(res.all.Reports, b.Reports...)
+		res.all.Events = append(res.all.Events, b.Events...)
 		res.all.Problems = append(res.all.Problems, b.Problems...)
 		return nil
 	})

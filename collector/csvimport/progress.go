@@ -21,6 +21,9 @@ type progress struct {
 	now   func() time.Time
 	// bytesOnly leaves rows out of the line (a download has none yet).
 	bytesOnly bool
+	// onTick, when set, is told bytes read and rows at every tick and at
+	// the end (Options.OnProgress), terminal or not.
+	onTick func(read, rows int64)
 }
 
 const progressEvery = 250 * time.Millisecond
@@ -52,6 +55,9 @@ func (c *countingReader) Read(b []byte) (int, error) {
 // tick records the rows done so far and redraws if it is time to.
 func (p *progress) tick(rows int64) {
 	p.rows = rows
+	if p.onTick != nil {
+		p.onTick(p.read, rows)
+	}
 	if p.w == nil {
 		return
 	}
@@ -64,6 +70,9 @@ func (p *progress) tick(rows int64) {
 // done draws the final state and ends the line.
 func (p *progress) done(rows int64) {
 	p.rows = rows
+	if p.onTick != nil {
+		p.onTick(p.read, rows)
+	}
 	if p.w == nil {
 		return
 	}

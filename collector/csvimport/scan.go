@@ -92,6 +92,7 @@ type scanner struct {
 	sum    Summary
 	listed int64 // bad rows listed as Problems so far
 	first  []collector.Problem
+	header []string // the header row as read
 	// big is set once a chunk has filled: the next batches are allocated
 	// at full size at once instead of growing row by row.
 	big bool
@@ -110,6 +111,9 @@ func (s *Source) scan(ctx context.Context, open opener, emit collector.Emit) (Su
 		label = "checking " + s.where
 	}
 	prog := newProgress(s.opts.Progress, s.opts.ProgressIsTerminal, label, in.size)
+	if f := s.opts.OnProgress; f != nil {
+		prog.onTick = func(read, rows int64) { f(read, rows, emit == nil) }
+	}
 	sc := &scanner{s: s, emit: emit, chunk: s.cfg.chunkRows()}
 	err = sc.run(ctx, in.r, prog)
 	sc.sum.Bytes = prog.read
@@ -119,7 +123,7 @@ func (s *Source) scan(ctx context.Context, open opener, emit collector.Emit) (Su
 
 func (sc *scanner) run(ctx context.Context, raw io.Reader, prog *progress) error {
 	s := sc.s
-	r, err := gunzipIf(s.where, prog.counter(raw))
+	r, err := gunzipIf(s.input, prog.counter(raw))
 	if err != nil {
 		return err
 	}
@@ -142,13 +146,18 @@ func (sc *scanner) run(ctx context.Context, raw io.Reader, prog *progress) error
 		return fmt.Errorf("cannot read the header of %s: %w", s.where, err)
 	}
 	headerLine, _ := cr.FieldPos(0)
+	if s.opts.OnHeader != nil {
+		s.opts.OnHeader(header)
+	}
 	l, extra, err := mapHeader(s.cfg.Kind, header)
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.where, err)
 	}
+	sc.header = slices.Clone(header) // the reader reuses the record
 	if len(extra) > 0 {
 		sc.batch.Problems = append(sc.batch.Problems, collector.Problem{
 			Where:   fmt.Sprintf("%s:%d", s.where, headerLine),
+			Line:    headerLine,
 			Message: fmt.Sprintf("ignored %s: a %s file has the columns %s", strings.Join(extra, ", "), s.cfg.Kind, columnList(l.cols)),
 		})
 	}
@@ -173,10 +182,13 @@ func (sc *scanner) run(ctx context.Context, raw io.Reader, prog *progress) error
 			switch {
 			case errors.As(err, &pe):
 				// The reader skips the rest of the bad record and goes on.
+				// Column is a character position here, not a field's, so
+				// only Where has it.
 				sc.sum.Records++
-				sc.bad([]collector.Problem{{
+				sc.bad(pe.StartLine, rec, []collector.Problem{{
 					Where:   fmt.Sprintf("%s:%d:%d", s.where, pe.Line, pe.Column),
 					Message: "malformed CSV: " + pe.Err.Error(),
+					Line:    pe.Line,
 				}})
 				lastLine = pe.Line
 				g.mark = cr.InputOffset()
@@ -203,9 +215,10 @@ func (sc *scanner) run(ctx context.Context, raw io.Reader, prog *progress) error
 			if len(rec) < l.fields {
 				col = len(rec) + 1
 			}
-			sc.bad([]collector.Problem{{
+			sc.bad(lastLine, rec, []collector.Problem{{
 				Where:   fmt.Sprintf("%s:%d:%d", s.where, line, col),
 				Message: fmt.Sprintf("the row has %d fields, the header %d", len(rec), l.fields),
+				Line:    line, Column: col, Field: sc.fieldName(col - 1),
 			}})
 		default:
 			rw.reset(rec, lastLine)
@@ -219,9 +232,10 @@ func (sc *scanner) run(ctx context.Context, raw io.Reader, prog *progress) error
 				probs := make([]collector.Problem, len(rw.errs))
 				for i, e := range rw.errs {
 					line, _ := cr.FieldPos(e.field)
-					probs[i] = collector.Problem{Where: fmt.Sprintf("%s:%d:%d", s.where, line, e.field+1), Message: e.msg}
+					probs[i] = collector.Problem{Where: fmt.Sprintf("%s:%d:%d", s.where, line, e.field+1), Message: e.msg,
+						Line: line, Column: e.field + 1, Field: sc.fieldName(e.field)}
 				}
-				sc.bad(probs)
+				sc.bad(lastLine, rec, probs)
 			}
 		}
 		if err := sc.flushIfFull(ctx); err != nil {
@@ -254,15 +268,29 @@ func (s *Source) mapper(checkOnly bool) mapper {
 			m.hasher, _ = NewUserHasher(s.key) // the key's length was checked by New
 		}
 		return m
+	case KindEvents:
+		return &eventMapper{}
 	default:
 		return &usageMapper{source: s.label, labels: interner{}}
 	}
 }
 
-// bad records a rejected record and its problems, listing them while under
-// the limit.
-func (sc *scanner) bad(probs []collector.Problem) {
+// fieldName is the header's name of the record's field i, as the file
+// spells it; "" past the header's end.
+func (sc *scanner) fieldName(i int) string {
+	if i < 0 || i >= len(sc.header) {
+		return ""
+	}
+	return strings.TrimSpace(sc.header[i])
+}
+
+// bad records a rejected record — its first line, its cells as read — and
+// its problems, listing them while under the limit.
+func (sc *scanner) bad(line int, rec []string, probs []collector.Problem) {
 	sc.sum.Rejected++
+	if f := sc.s.opts.OnRejected; f != nil {
+		f(line, rec, probs)
+	}
 	if len(sc.first) < strictListed {
 		sc.first = append(sc.first, probs[:min(len(probs), strictListed-len(sc.first))]...)
 	}
@@ -287,7 +315,7 @@ func (sc *scanner) flushIfFull(ctx context.Context) error {
 func (sc *scanner) flush(ctx context.Context) error {
 	b := sc.batch
 	if sc.emit == nil {
-		sc.batch = collector.Batch{Samples: b.Samples[:0], Panel: b.Panel[:0], Reports: b.Reports[:0], Problems: b.Problems[:0], Lines: b.Lines[:0]}
+		sc.batch = collector.Batch{Samples: b.Samples[:0], Panel: b.Panel[:0], Reports: b.Reports[:0], Events: b.Events[:0], Problems: b.Problems[:0], Lines: b.Lines[:0]}
 		return nil
 	}
 	if b.Rows()+len(b.Problems) == 0 {

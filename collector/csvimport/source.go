@@ -35,6 +35,22 @@ type Options struct {
 	// which the collector runner wants (it keeps the first few and counts
 	// the rest); `imscope import` printing to a terminal may want a limit.
 	MaxProblems int
+	// Where, when set, is how problems and the log name the input — the
+	// name a person gave an uploaded file, rather than the path it was
+	// staged at. Whether to decompress is still decided by Path or URL.
+	Where string
+	// OnHeader, OnRejected and OnProgress let the caller follow an import
+	// as it reads, without parsing Problems' text: the header row as read,
+	// every rejected record as read (its first line, its raw cells — a
+	// panel file's raw user ids among them, so keep them only where the
+	// file itself may be — and its problems, each with Line, Column and
+	// Field), and how far the input is read (bytes, compressed if it is,
+	// and records) every 1,024 records and at the end. checking is set
+	// while a strict import checks the file, before the pass that
+	// emits. The slices are valid only during the call. Each may be nil.
+	OnHeader   func(cells []string)
+	OnRejected func(line int, cells []string, problems []collector.Problem)
+	OnProgress func(bytesRead, records int64, checking bool)
 }
 
 // Source is a configured CSV import. It implements collector.Source; each
@@ -43,7 +59,8 @@ type Source struct {
 	name   string
 	cfg    Config
 	enc    textEncoding
-	where  string // the file or redacted URL, as Problems name it
+	input  string // the file or redacted URL
+	where  string // the input as Problems name it: Options.Where, else input
 	label  string // Sample.Source
 	log    *slog.Logger
 	client *http.Client
@@ -83,9 +100,13 @@ func New(name string, cfg Config, opts Options) (*Source, error) {
 	if s.opts.Getenv == nil {
 		s.opts.Getenv = os.Getenv
 	}
-	s.where = cfg.Path
+	s.input = cfg.Path
 	if cfg.URL != "" {
-		s.where = displayURL(cfg.URL)
+		s.input = displayURL(cfg.URL)
+	}
+	s.where = s.input
+	if opts.Where != "" {
+		s.where = opts.Where
 	}
 	if cfg.Kind == KindPanel {
 		key, err := panelKey(cfg.panelKeyEnv(), s.opts.Getenv)

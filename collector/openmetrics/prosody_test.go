@@ -18,8 +18,8 @@ import (
 
 // prosody is a real Prosody server started for a test: a temporary config
 // and data directory, c2s, s2s and HTTP on free loopback ports, statistics
-// from mod_http_openmetrics and mod_measure_active_users, two virtual hosts
-// and one account (alice@a.example.test, password "secret").
+// from mod_http_openmetrics and mod_measure_active_users, three virtual
+// hosts (a.example.test, b.example.test, xmpp.qq.example) and one account (alice@a.example.test, password "secret").
 type prosody struct {
 	dir                    string
 	c2s, s2sPort, httpPort int
@@ -52,6 +52,7 @@ s2s_require_encryption = false
 allow_unencrypted_plain_auth = true
 VirtualHost "a.example.test"
 VirtualHost "b.example.test"
+VirtualHost "xmpp.qq.example" -- not a catalog id: TestProsodyAliases maps it onto qq
 `
 
 // startProsody runs Prosody until the test ends, or skips the test when the

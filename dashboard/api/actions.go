@@ -21,7 +21,13 @@ type action struct {
 	Params               []paramDoc        // In "path", or "form" for the form-encoded body
 	Errors               map[string]string // error answers besides 401, 403, 404 and 500, by status
 	Data                 any               // a zero value of the answer's "data"
-	handle               gin.HandlerFunc
+	// Status is the answer's status when not 200 (202: accepted, the work
+	// goes on); Produces the media type of an answer that is not JSON;
+	// Consumes those of a raw request body (not a form).
+	Status   int
+	Produces string
+	Consumes []string
+	handle   gin.HandlerFunc
 }
 
 // CollectorRunResult answers a collector run started from the API.
@@ -31,6 +37,9 @@ type CollectorRunResult struct {
 	Rows            uint64  `json:"rows"`
 	DurationSeconds float64 `json:"duration_seconds"`
 	Error           string  `json:"error"`
+	// Run is the whole run (what was stored, already stored or in
+	// conflict, the first problems) for clients that print it.
+	Run any `json:"run,omitempty"`
 }
 
 // actions are the admin operations of this API.
@@ -46,12 +55,15 @@ func (a *API) actions() []*action {
 			handle: func(c *gin.Context) {
 				run, err := a.RunCollector(c, c.Param("name"))
 				a.answerAction(c, err, func() any {
-					return CollectorRunResult{Name: c.Param("name"), Status: run.Status, Rows: run.Rows, DurationSeconds: run.Duration.Seconds(), Error: run.Error}
+					return CollectorRunResult{Name: c.Param("name"), Status: run.Status, Rows: run.Rows, DurationSeconds: run.Duration.Seconds(), Error: run.Error, Run: run.Detail}
 				})
 			},
 		})
 	}
 	out = append(out, a.reportActions()...)
+	out = append(out, a.importActions()...)
+	out = append(out, a.hostActions()...)
+	out = append(out, a.eventActions()...)
 	return append(out, a.silenceActions()...)
 }
 

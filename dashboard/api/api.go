@@ -41,8 +41,17 @@ type Options struct {
 	// serves the files runs recorded there (and nothing when it is empty).
 	Reports   Reports
 	ReportDir string
+	// Imports, when set, takes CSV files over HTTP (POST /imports) and
+	// runs them as background jobs; nil when this process takes none.
+	Imports Imports
+	// Host is what the serving process offers its command-line clients
+	// (server info, the demo load); zero outside serve.
+	Host Host
 	// CacheTTL is how long an answer is reused: 0 means 30 s, negative
-	// turns the cache off. CacheEntries caps the answers kept (default 1,024).
+	// turns the cache off. For cache.StaleFactor TTLs more an expired answer is
+	// still served while it is refreshed in the background; an answer
+	// whose data changed (Invalidate) is never served. CacheEntries caps the
+	// answers kept (default 1,024).
 	CacheTTL     time.Duration
 	CacheEntries int
 	// RequestTimeout bounds the work behind one answer (default 60 s); a
@@ -75,6 +84,7 @@ type API struct {
 	now     func() time.Time
 	timeout time.Duration
 
+	group     *cache.Group            // the data the caches' entries read, and their background refreshes (reads.go)
 	responses *cache.Cache[*response] // rendered answers, by question and format
 	results   *cache.Cache[Result]    // answers, by question: shared by the API and the pages
 	extents   *cache.Cache[any]       // data-derived defaults: latest usage day, panel periods, segments
@@ -111,11 +121,13 @@ func New(opts Options) (*API, error) {
 		}
 		opts.ReportDir = dir
 	}
+	// A background refresh is bounded like the request it stands in for.
+	g := cache.NewGroup(opts.Logger, opts.RequestTimeout)
 	a := &API{
-		engine: opts.Engine, opts: opts, log: opts.Logger, now: opts.Now, timeout: opts.RequestTimeout,
-		responses: cache.New[*response](opts.CacheTTL, opts.CacheEntries, opts.Now),
-		results:   cache.New[Result](opts.CacheTTL, opts.CacheEntries, opts.Now),
-		extents:   cache.New[any](opts.CacheTTL, 256, opts.Now),
+		engine: opts.Engine, opts: opts, log: opts.Logger, now: opts.Now, timeout: opts.RequestTimeout, group: g,
+		responses: cache.New[*response](opts.CacheTTL, opts.CacheEntries, opts.Now, g),
+		results:   cache.New[Result](opts.CacheTTL, opts.CacheEntries, opts.Now, g),
+		extents:   cache.New[any](opts.CacheTTL, 256, opts.Now, g),
 	}
 	a.registerNetworks()
 	a.registerShare()
@@ -132,6 +144,7 @@ func New(opts Options) (*API, error) {
 	a.registerSilences()
 	a.registerNotifications()
 	a.registerReports()
+	a.registerEvents()
 	return a, nil
 }
 
@@ -159,14 +172,15 @@ func (a *API) Mount(g *gin.RouterGroup, requireAdmin gin.HandlerFunc, push []str
 }
 
 // OnChange calls f whenever an admin action has changed the data (a run,
-// a silence), after the API has dropped its cached answers.
+// a silence), after the API has outdated its cached answers.
 func (a *API) OnChange(f func()) { a.changed = append(a.changed, f) }
 
-// forget drops every cached answer: after an admin action that changes
-// the data, everything is recomputed.
+// forget outdates every cached answer, and the pages drawn from them:
+// after an admin action that changes the data, everything is recomputed.
+// (What its rows change is also told by Invalidate; the action may change
+// more, such as a collector's live state.)
 func (a *API) forget() {
-	a.responses.Clear()
-	a.results.Clear()
+	a.group.ChangedAll()
 	for _, f := range a.changed {
 		f()
 	}

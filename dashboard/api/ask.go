@@ -7,9 +7,13 @@ import (
 
 // result answers a bound question through the results cache, which the
 // API's renderings (JSON, each CSV table) and the pages share: one
-// question is asked of the engine once per TTL however it is shown.
+// question is asked of the engine once per TTL however it is shown, and
+// again as soon as data it reads lands (reads.go).
 func (a *API) result(ctx context.Context, ep *Endpoint, q *request, run func(context.Context) (Result, error)) (Result, error) {
-	res, _, err := a.results.Do(ctx, q.question(ep.Path), func() (Result, error) { return run(ctx) }, nil)
+	res, _, err := a.results.Do(ctx, q.question(ep.Path), func(ctx context.Context) (Result, error) {
+		reads(ctx, ep.Path)
+		return run(ctx)
+	}, nil)
 	return res, err
 }
 

@@ -11,7 +11,8 @@ import (
 )
 
 // TestCacheNormalisedKey: spellings of one question share a cache entry;
-// different questions do not; errors are not cached; entries expire.
+// different questions do not; errors are not cached; entries expire, and
+// are served stale a while after.
 func TestCacheNormalisedKey(t *testing.T) {
 	var mu sync.Mutex
 	now := dashtest.DemoNow
@@ -31,7 +32,8 @@ func TestCacheNormalisedKey(t *testing.T) {
 		{"/api/v1/concentration?networks=qq", "miss", 0},
 		{"/api/v1/concentration?networks=msn", "hit", 0}, // concentration ignores networks
 		{"/api/v1/share?networks=qq,msn", "hit", 29 * time.Second},
-		{"/api/v1/share?networks=qq,msn", "miss", 2 * time.Second}, // expired
+		{"/api/v1/share?networks=qq,msn", "hit", 2 * time.Second},   // expired: served while refreshed in the background
+		{"/api/v1/share?networks=qq,msn", "miss", 10 * time.Minute}, // too stale to serve
 	}
 	for i, s := range steps {
 		mu.Lock()

@@ -26,6 +26,10 @@ type CollectorRun struct {
 	Rows     uint64
 	Duration time.Duration
 	Error    string
+	// Detail is the whole run as the runner returned it (a collector.Run),
+	// answered as "run" so that the command line prints it as it would
+	// have printed a run of its own.
+	Detail any
 }
 
 // ScheduledCollector is one configured collector.
@@ -67,6 +71,14 @@ type Spool struct {
 type UnknownNetwork struct {
 	Network string `json:"network"`
 	Rows    uint64 `json:"rows"` // rows naming it, over usage, panel, published shares and bridge traffic
+	// FirstSeen and LastSeen are when rows naming it were first and last
+	// stored: a last_seen long past means the source has stopped sending it.
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+	// Collectors are the sources that sent its rows (the rows' source:
+	// collector names, an import's label; "publisher:NAME" for published
+	// shares), sorted, at most queries.MaxUnknownNetworkSources.
+	Collectors []string `json:"collectors"`
 }
 
 // CollectorsData answers /collectors.
@@ -89,7 +101,7 @@ func (d CollectorsData) Rows(table string) [][]any {
 	}
 	if table == "unknown_networks" {
 		for _, u := range d.UnknownNetworks {
-			out = append(out, []any{u.Network, u.Rows})
+			out = append(out, []any{u.Network, u.Rows, u.FirstSeen, u.LastSeen, u.Collectors})
 		}
 		return out
 	}
@@ -102,7 +114,7 @@ func (d CollectorsData) Rows(table string) [][]any {
 var collectorsEndpoint = &Endpoint{
 	Path:        "/collectors",
 	Summary:     "Collectors: schedule, next run, latest run, last success; spool depth; networks outside the catalog",
-	Description: "Every configured collector with its latest recorded run (collector_runs), plus collectors with runs on record that are no longer configured; and every network id the stored data names that the catalog (/networks) does not, with the rows naming it. Such rows are stored under their raw id and flagged: the run that loads them warns, and /metrics counts them in imscope_rows_unknown_network_total.",
+	Description: "Every configured collector with its latest recorded run (collector_runs), plus collectors with runs on record that are no longer configured; and every network id the stored data names that the catalog (/networks) does not, nor any of its aliases, with the rows naming it, when they were first and last stored and which collectors sent them. Such rows are stored under their raw id and flagged: the run that loads them warns, and /metrics counts them in imscope_rows_unknown_network_total.",
 	Tables: []Table{
 		{Name: "collectors", Doc: "one row per collector", Columns: []Column{
 			{"name", "string", "collector name"},
@@ -129,6 +141,9 @@ var collectorsEndpoint = &Endpoint{
 		{Name: "unknown_networks", Doc: "one row per network id in the data but not in the catalog, most rows first", Columns: []Column{
 			{"network", "string", "the id as the data names it"},
 			{"rows", "integer", "stored rows naming it: usage samples, panel rows, published shares, bridge traffic at either end"},
+			{"first_seen", "date-time", "when rows naming it were first stored (rows stored before imscope kept this: their own earliest timestamp)"},
+			{"last_seen", "date-time", "when rows naming it were last stored"},
+			{"collectors", "string", "the sources that sent them, ;-separated: collector names, import labels, publisher:NAME for published shares"},
 		}},
 	},
 	Data: CollectorsData{},
@@ -149,7 +164,11 @@ func (a *API) registerCollectors() {
 			byName := map[string]*Collector{}
 			d := CollectorsData{Collectors: []Collector{}, UnknownNetworks: []UnknownNetwork{}}
 			for _, u := range unknown {
-				d.UnknownNetworks = append(d.UnknownNetworks, UnknownNetwork{Network: u.Network, Rows: u.Rows})
+				sources := u.Sources
+				if sources == nil {
+					sources = []string{}
+				}
+				d.UnknownNetworks = append(d.UnknownNetworks, UnknownNetwork{Network: u.Network, Rows: u.Rows, FirstSeen: u.FirstSeen, LastSeen: u.LastSeen, Collectors: sources})
 			}
 			if s := a.opts.Collectors; s != nil {
 				segs, bytes := s.SpoolDepth()

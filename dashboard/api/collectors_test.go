@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/imscope/imscope/dashboard/internal/dashtest"
 )
@@ -31,6 +32,17 @@ func TestCollectorsListUnknownNetworks(t *testing.T) {
 		if slices.Contains(dashtest.HostileNetworks, id) && rows != 1 {
 			t.Errorf("%q: %v rows, want 1 (the fixture's one sample)", id, rows)
 		}
+		// Stored by the fixture, after the migrations: seen when stored,
+		// from the rows' sources (the hostile ids' one sample says "test").
+		first, err1 := time.Parse(time.RFC3339, u["first_seen"].(string))
+		last, err2 := time.Parse(time.RFC3339, u["last_seen"].(string))
+		if err1 != nil || err2 != nil || first.Before(dashtest.HostileDay) || last.Before(first) || time.Since(last) > time.Hour {
+			t.Errorf("%q: first_seen %v, last_seen %v; want both stored recently, in order", id, u["first_seen"], u["last_seen"])
+		}
+		collectors, _ := u["collectors"].([]any)
+		if len(collectors) == 0 || slices.Contains(dashtest.HostileNetworks, id) && (len(collectors) != 1 || collectors[0] != "test") {
+			t.Errorf("%q: collectors %v, want the rows' sources (just \"test\" for the fixture's sample)", id, u["collectors"])
+		}
 	}
 	want := append([]string{"fetion", "popo", "sinauc", "skype", "wangwang", "yahoo"}, dashtest.HostileNetworks...)
 	got := slices.Sorted(slices.Values(ids))
@@ -39,8 +51,8 @@ func TestCollectorsListUnknownNetworks(t *testing.T) {
 	}
 
 	rows := dashtest.GetCSV(t, h, "/api/v1/collectors?format=csv&table=unknown_networks")
-	if len(rows) != len(want) || rows[0]["network"] != ids[0] {
-		t.Errorf("CSV table: %v, want %d rows starting with %s", rows, len(want), ids[0])
+	if len(rows) != len(want) || rows[0]["network"] != ids[0] || rows[0]["first_seen"] == "" || rows[0]["last_seen"] == "" || rows[0]["collectors"] == "" {
+		t.Errorf("CSV table: %v, want %d rows starting with %s, with first_seen, last_seen and collectors", rows, len(want), ids[0])
 	}
 
 	w := dashtest.Get(t, h, "/collectors")
@@ -50,6 +62,9 @@ func TestCollectorsListUnknownNetworks(t *testing.T) {
 	page := w.Body.String()
 	if !strings.Contains(page, `id="unknown-networks"`) || strings.Count(page, "data-unknown-network=") != len(want) {
 		t.Fatalf("the Collectors page lacks the %d unknown networks:\n%.2000s", len(want), page)
+	}
+	if strings.Count(page, "data-first-seen") != len(want) || !strings.Contains(page, "<td class=\"wrap\" data-collectors><code>test</code></td>") {
+		t.Errorf("the Collectors page lacks first/last seen or the collectors of unknown networks")
 	}
 	for _, n := range dashtest.HostileNetworks {
 		if !strings.Contains(page, "<code>"+html.EscapeString(n)+"</code>") {

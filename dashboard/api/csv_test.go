@@ -61,7 +61,9 @@ func TestCSVEveryTable(t *testing.T) {
 				if !slices.Equal(recs[0], want) {
 					t.Fatalf("header %v, want %v", recs[0], want)
 				}
-				if len(recs) < 2 && tab.Name != "spool" {
+				// The demo has no spool and no events (TestEventsAPI reads
+				// events' CSV rows on an engine holding some).
+				if len(recs) < 2 && tab.Name != "spool" && tab.Name != "events" {
 					t.Errorf("%s: no rows", target)
 				}
 			})
@@ -107,7 +109,8 @@ func TestCSVMatchesJSON(t *testing.T) {
 			for _, p := range dashtest.Objs(t, d, "periods") {
 				for _, s := range dashtest.Objs(t, p, "shares") {
 					out = append(out, map[string]any{"period": p["period"], "network": s["network"], "value": s["value"], "share": s["share"], "rank": s["rank"],
-						"delta_prev": s["delta_prev"], "delta_year": s["delta_year"], "folded": s["folded"], "total": p["total"]})
+						"delta_prev": s["delta_prev"], "delta_year": s["delta_year"], "folded": s["folded"], "total": p["total"],
+						"bound": s["bound"], "source": d["source"], "publisher": d["publisher"], "basis": d["basis"]})
 				}
 			}
 			return out

@@ -8,6 +8,7 @@ import (
 
 	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/analytics"
+	"github.com/imscope/imscope/dashboard/cache"
 	"github.com/imscope/imscope/queries"
 )
 
@@ -72,18 +73,22 @@ func (a *API) usageFilter(ctx context.Context, q *request, sh shared, usesNetwor
 	if f.Metric == "" {
 		f.Metric = DefaultMetric
 	}
+	var latest time.Time
+	if f.From.IsZero() || f.To.IsZero() || f.Granularity == "" {
+		day, ok, err := a.defaultEnd(ctx, &f, q.raw(ParamSource) == string(analytics.SourcePublished))
+		if err != nil {
+			return analytics.Question{}, err
+		}
+		latest = day
+		if !ok {
+			latest = q.now
+		}
+	}
 	if f.Granularity == "" {
 		f.Granularity = DefaultGranularity
 	}
 	g, n := f.Granularity, defaultSpan[f.Granularity]
 	if f.From.IsZero() || f.To.IsZero() {
-		latest, ok, err := a.latestUsage(ctx, f.Metric, f.Segment)
-		if err != nil {
-			return analytics.Question{}, err
-		}
-		if !ok {
-			latest = q.now
-		}
 		end := g.Next(g.Start(latest))
 		switch {
 		case f.From.IsZero() && f.To.IsZero():
@@ -115,6 +120,29 @@ func (a *API) usageFilter(ctx context.Context, q *request, sh shared, usesNetwor
 	return question, nil
 }
 
+// defaultEnd is the day a question without a range ends on: the latest
+// day with usage of f's metric, or — when nothing is measured, or the
+// question asks for published figures — the latest published period,
+// whose label's granularity (quarter for "2010-Q3") then becomes f's when
+// none was asked for, so a user who imported only published figures sees
+// them by default.
+func (a *API) defaultEnd(ctx context.Context, f *imscope.Filter, published bool) (time.Time, bool, error) {
+	if !published {
+		day, ok, err := a.latestUsage(ctx, f.Metric, f.Segment)
+		if err != nil || ok {
+			return day, ok, err
+		}
+	}
+	start, g, ok, err := a.latestPublished(ctx)
+	if err != nil || !ok {
+		return start, ok, err
+	}
+	if f.Granularity == "" && g != "" {
+		f.Granularity = g
+	}
+	return start, true, nil
+}
+
 // latestUsage is the latest day with data for a metric and segment
 // (analytics.LatestUsageDay), cached like a response.
 func (a *API) latestUsage(ctx context.Context, metric, segment string) (time.Time, bool, error) {
@@ -123,7 +151,8 @@ func (a *API) latestUsage(ctx context.Context, metric, segment string) (time.Tim
 		ok  bool
 	}
 	key := "usage\x00" + metric + "\x00" + segment
-	v, _, err := a.extents.Do(ctx, key, func() (any, error) {
+	v, _, err := a.extents.Do(ctx, key, func(ctx context.Context) (any, error) {
+		cache.Reads(ctx, dataUsage)
 		day, ok, err := analytics.LatestUsageDay(ctx, a.engine, metric, segment, a.now())
 		return latest{day: day, ok: ok}, err
 	}, nil)
@@ -136,7 +165,8 @@ func (a *API) latestUsage(ctx context.Context, metric, segment string) (time.Tim
 
 // panelPeriods lists every panel period, oldest first, cached.
 func (a *API) panelPeriods(ctx context.Context) ([]time.Time, error) {
-	v, _, err := a.extents.Do(ctx, "panel", func() (any, error) {
+	v, _, err := a.extents.Do(ctx, "panel", func(ctx context.Context) (any, error) {
+		cache.Reads(ctx, dataPanel)
 		all := imscope.Filter{From: time.Date(minYear, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(maxYear+1, 1, 1, 0, 0, 0, 0, time.UTC)}
 		return analytics.PanelPeriods(ctx, a.engine, all)
 	}, nil)
@@ -225,7 +255,10 @@ func (q *request) spanUpTo(sh shared, def time.Duration, now time.Time) (analyti
 // Segments lists the segments in the data, for the pages' filters; cached
 // like the other data-derived defaults.
 func (a *API) Segments(ctx context.Context) ([]string, error) {
-	v, _, err := a.extents.Do(ctx, "segments", func() (any, error) { return queries.Segments(ctx, a.engine) }, nil)
+	v, _, err := a.extents.Do(ctx, "segments", func(ctx context.Context) (any, error) {
+		cache.Reads(ctx, dataUsage, dataPanel)
+		return queries.Segments(ctx, a.engine)
+	}, nil)
 	if err != nil {
 		return nil, err
 	}

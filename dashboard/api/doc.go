@@ -6,9 +6,10 @@
 // pages, the admin's actions and the report files alike.
 //
 //	GET /api/v1/networks          the network catalog
-//	GET /api/v1/share             shares per period, Δ, published figures     top
-//	GET /api/v1/concentration     HHI, CR1/2/4, coalition gaps per period
-//	GET /api/v1/scenario/merge    HHI before/after a merger                   merge (required)
+//	GET /api/v1/share             shares per period, Δ, published figures     top, source, publisher, basis
+//	GET /api/v1/concentration     HHI, CR1/2/4, coalition gaps per period     source, publisher, basis
+//	                              (with the intervals published bounds allow)
+//	GET /api/v1/scenario/merge    HHI before/after a merger                   merge (required), source, publisher, basis
 //	GET /api/v1/switching         matrix, P, retention, net flow, diversion,  from_period, to_period, min_count, k
 //	                              steady state, forecast
 //	GET /api/v1/panel/periods     the panel's periods
@@ -38,7 +39,9 @@
 // normalised: parameters parsed, defaults filled in (the window ending at
 // the latest data, the latest panel period...), lists sorted. That
 // normalised form is also the cache key (X-Cache: hit|miss), so two
-// spellings of one question share an entry. `format=csv` answers one flat
+// spellings of one question share an entry. An entry is dropped as soon as
+// rows land in a table it read (reads.go, API.Invalidate), and served
+// while refreshed once it has merely expired. `format=csv` answers one flat
 // table instead (`table` picks it; see csv.go for the conventions, among
 // them the neutralising of spreadsheet formulas). Errors are
 // {"error": {"code", "message", "param", "request_id"}}.

@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/imscope/imscope/dashboard/cache"
 )
 
 // Endpoint declares one route: what the OpenAPI document says about it and
@@ -100,7 +102,9 @@ func register[P any](a *API, decl *Endpoint, bind func(context.Context, *request
 			a.fail(c, err)
 			return
 		}
-		resp, hit, err := a.responses.Do(ctx, q.key(ep.Path), func() (*response, error) {
+		// The fill may run after this request is answered (a background
+		// refresh of a stale answer): it uses the bound question only.
+		resp, state, err := a.responses.Do(ctx, q.key(ep.Path), func(ctx context.Context) (*response, error) {
 			res, err := a.result(ctx, ep, q, run)
 			if err != nil {
 				return nil, err
@@ -111,11 +115,11 @@ func register[P any](a *API, decl *Endpoint, bind func(context.Context, *request
 			a.fail(c, answering(err, allowed))
 			return
 		}
-		state := "miss"
-		if hit {
-			state = "hit"
+		xcache := "miss"
+		if state != cache.Miss {
+			xcache = "hit" // a stale answer served while refreshed is a hit too
 		}
-		resp.write(c, state)
+		resp.write(c, xcache)
 	}
 	a.endpoints = append(a.endpoints, ep)
 }

@@ -54,6 +54,8 @@ type Asker struct {
 //     ("value", "bridge", "rows") is analytics refusing rows read from the
 //     database: a data problem the asker cannot fix, so a 500 like any
 //     other;
+//   - an upload over its cap, stopped, broken off or compressed in a way
+//     imports do not read: 413, 408, 400, 415 (uploadFailure);
 //   - nothing of that name (a collector, a report, a silence): 404;
 //   - busy (a report already running): 409;
 //   - the client went away first: 499, logged only;
@@ -67,6 +69,9 @@ func (a *API) Failure(err error, who Asker) Failure {
 	var ie *imscope.InvalidError
 	var ns *NoSuchError
 	var busy *ConflictError
+	if f, ok := uploadFailure(err, who.Ctx.Err() != nil); ok {
+		return f
+	}
 	switch {
 	case errors.As(err, &ie) && askersParam(err, ie.Param):
 		return Failure{Status: http.StatusBadRequest, Code: respond.CodeInvalid, Message: respond.ClipEchoes(ie.Message, who.Echoes), Param: respond.Clip(ie.Param)}
@@ -126,8 +131,13 @@ func askersParam(err error, name string) bool {
 type NoSuchError struct{ What, Name string }
 
 func (e *NoSuchError) Error() string {
-	if e.What == "silence" {
+	switch {
+	case e.What == "silence":
 		return fmt.Sprintf("no active silence %s", respond.Quote(e.Name))
+	case e.What == "import":
+		return fmt.Sprintf("no import %s is kept (the last 100 imports of 30 days are)", respond.Quote(e.Name))
+	case e.What == "rejected rows of import":
+		return fmt.Sprintf("no rejected rows of import %s: it rejected none, or it has not finished", respond.Quote(e.Name))
 	}
 	return fmt.Sprintf("no %s named %s is configured", e.What, respond.Quote(e.Name))
 }

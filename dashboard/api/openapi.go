@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
 	"reflect"
 	"sort"
 	"strconv"
@@ -154,8 +155,16 @@ func actionOperation(ac *action) map[string]any {
 		}
 		fields[p.Name] = schema
 	}
-	responses := map[string]any{"200": map[string]any{"description": "done", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
-		"type": "object", "required": []string{"data"}, "properties": map[string]any{"data": schemaOf(reflect.TypeOf(ac.Data))}}}}}}
+	content := map[string]any{ac.Produces: map[string]any{"schema": map[string]any{"type": "string"}}}
+	if ac.Produces == "" {
+		content = map[string]any{"application/json": map[string]any{"schema": map[string]any{
+			"type": "object", "required": []string{"data"}, "properties": map[string]any{"data": schemaOf(reflect.TypeOf(ac.Data))}}}}
+	}
+	status, what := "200", "done"
+	if ac.Status != 0 {
+		status, what = strconv.Itoa(ac.Status), http.StatusText(ac.Status)
+	}
+	responses := map[string]any{status: map[string]any{"description": what, "content": content}}
 	failures := map[string]string{"401": "no credentials, or wrong ones", "403": "not the admin, a cross-site request, or a form without its CSRF token",
 		"404": "nothing of that name", "413": "the body is over 64 KiB", "415": "the body is not a urlencoded form",
 		"429": "too many failed sign-ins from this address or for this account; see Retry-After", "500": "internal error; quote error.request_id"}
@@ -166,13 +175,20 @@ func actionOperation(ac *action) map[string]any {
 	op := map[string]any{
 		"operationId": ac.ID,
 		"summary":     ac.Summary,
-		"description": ac.Description + "\n\nAdmin only: Authorization: Bearer TOKEN (no CSRF token needed), or the admin's Basic credentials or session cookie with a _csrf form field.",
+		"description": ac.Description + "\n\nAdmin only: Authorization: Bearer TOKEN (no CSRF token needed), or the admin's Basic credentials or session cookie with a _csrf form field or an X-CSRF-Token header.",
 		"parameters":  params,
 		"security":    []any{map[string]any{"bearer": []string{}}, map[string]any{"basic": []string{}}},
 		"responses":   responses,
 	}
 	if len(fields) > 0 {
 		op["requestBody"] = map[string]any{"content": map[string]any{"application/x-www-form-urlencoded": map[string]any{"schema": map[string]any{"type": "object", "properties": fields}}}}
+	}
+	if len(ac.Consumes) > 0 {
+		body := map[string]any{}
+		for _, mt := range ac.Consumes {
+			body[mt] = map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+		}
+		op["requestBody"] = map[string]any{"required": true, "content": body}
 	}
 	return op
 }

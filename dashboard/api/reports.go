@@ -29,10 +29,25 @@ import (
 // this package cannot name report's types.
 type Reports interface {
 	Definitions() []ReportDefinition
-	// RunNow runs report name for the last full period, recorded with
-	// trigger manual. A report already running is a *ConflictError.
-	RunNow(ctx context.Context, name string) (queries.ReportRun, error)
+	// RunNow runs report name for the period opts ask for (default the
+	// last full one), recorded with trigger manual. A report already
+	// running is a *ConflictError.
+	RunNow(ctx context.Context, name string, opts RunOptions) (queries.ReportRun, error)
 }
+
+// RunOptions are the choices of a report run started by hand, as
+// `imscope report run` offers them.
+type RunOptions struct {
+	// Period is the period to cover ("2026-03", "2026-Q1"); "" is the last
+	// full one. A label the report cannot cover is an *imscope.InvalidError.
+	Period string
+	// NoDelivery renders and writes the report but sends it nowhere.
+	NoDelivery bool
+}
+
+// ParamDeliver is a report run's choice to deliver (true, the default)
+// or only write; its period is ParamPeriod.
+const ParamDeliver = "deliver"
 
 // ReportDefinition is a configured report, as the API lists it.
 type ReportDefinition struct {
@@ -283,6 +298,18 @@ func inDir(dir, path string) bool {
 	return err == nil && filepath.IsLocal(rel)
 }
 
+// runOptions reads a run's choices from the form (or the query string).
+func runOptions(c *gin.Context) RunOptions {
+	get := func(k string) string {
+		if v := guard.PostForm(c).Get(k); v != "" {
+			return v
+		}
+		return c.Query(k)
+	}
+	deliver := get(ParamDeliver)
+	return RunOptions{Period: get(ParamPeriod), NoDelivery: deliver == "false" || deliver == "0"}
+}
+
 // CanRunReports reports whether the admin can run a report now.
 func (a *API) CanRunReports() bool { return a.opts.Reports != nil }
 
@@ -299,7 +326,7 @@ func (a *API) RunReport(c *gin.Context, name string) (queries.ReportRun, error) 
 	defer cancel()
 	respond.AllowSlowAnswer(c, maxRunNow+time.Minute)
 	a.log.Info("report run requested", "report", name, "by", guard.CurrentUser(c).Name, "request_id", respond.RequestID(c))
-	run, err := a.opts.Reports.RunNow(ctx, name)
+	run, err := a.opts.Reports.RunNow(ctx, name, runOptions(c))
 	a.forget()
 	return run, err
 }
@@ -319,10 +346,14 @@ func (a *API) reportActions() []*action {
 	return []*action{{
 		ID: "report_run", Method: http.MethodPost, Path: "/reports/:name/run",
 		Summary: "Run a report now",
-		Description: "Runs the named report once for the last full period before now, as its schedule would (written to the report directory, delivered to its destinations, " +
+		Description: "Runs the named report once for the period asked for (default the last full one before now), as its schedule would (written to the report directory, delivered to its destinations, " +
 			"recorded in report_runs with trigger manual), and answers when it has finished. A run that failed is answered with status failed and its error.",
-		Params: []paramDoc{{Name: "name", In: "path", Type: "string", Required: true, Doc: "the report's name in the configuration"}},
-		Errors: map[string]string{"409": "the report is running already (its schedule or another request); try again when it has finished"},
+		Params: []paramDoc{
+			{Name: "name", In: "path", Type: "string", Required: true, Doc: "the report's name in the configuration"},
+			{Name: ParamPeriod, In: "form", Type: "string", Doc: "the period to cover, e.g. 2026-03-01, 2026-W09, 2026-03, 2026-Q1 or 2026; default the last full one"},
+			{Name: ParamDeliver, In: "form", Type: "boolean", Default: "true", Doc: "false: render and write, but send to no destination"},
+		},
+		Errors: map[string]string{"400": "the period is not one the report can cover", "409": "the report is running already (its schedule or another request); try again when it has finished"},
 		Data:   ReportRun{},
 		handle: func(c *gin.Context) {
 			run, err := a.RunReport(c, c.Param("name"))

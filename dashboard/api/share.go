@@ -20,6 +20,9 @@ type Share struct {
 	DeltaPrev *float64 `json:"delta_prev"`
 	DeltaYear *float64 `json:"delta_year"`
 	Folded    []string `json:"folded"` // networks folded into "other"
+	// Bound is how a published share was printed: eq (exact), lt (no more
+	// than) or gt (more than); eq for measured shares.
+	Bound string `json:"bound"`
 }
 
 // PeriodShares is every network's share of one period.
@@ -45,6 +48,7 @@ type Published struct {
 
 // ShareData answers /share.
 type ShareData struct {
+	SourceUsed
 	Periods   []PeriodShares `json:"periods"`
 	Published []Published    `json:"published"`
 }
@@ -60,7 +64,7 @@ func (d ShareData) Rows(table string) [][]any {
 	}
 	for _, p := range d.Periods {
 		for _, s := range p.Shares {
-			out = append(out, []any{p.Period, s.Network, s.Value, s.Share, s.Rank, s.DeltaPrev, s.DeltaYear, s.Folded, p.Total})
+			out = append(out, []any{p.Period, s.Network, s.Value, s.Share, s.Rank, s.DeltaPrev, s.DeltaYear, s.Folded, p.Total, s.Bound, d.Source, d.Publisher, d.Basis})
 		}
 	}
 	return out
@@ -71,11 +75,13 @@ var shareEndpoint = &Endpoint{
 	Summary: "Market share per period, with changes and published figures",
 	Description: "share(n, p) = value(n, p) / Σ value(·, p) × 100 for the metric, with Δ in percentage points against the previous period and a year earlier. " +
 		"Networks outside `networks` (or below `top`) are folded into \"other\", so shares keep the whole market as denominator. " +
-		"`published` sets published figures (market_reports) of the range beside the measured shares.",
+		"`published` sets published figures (market_reports) of the range beside the measured shares. " +
+		"With source=published the shares are the published figures of one publisher and basis, as printed (not renormalised; `bound` says which are \"no more than\" or \"more than\"); " +
+		"`networks` then keeps only those rows and `top` is not applied.",
 	Uses: []string{ParamFrom, ParamTo, ParamGranularity, ParamMetric, ParamSegment, ParamNetworks},
-	Params: []paramDoc{
+	Params: append([]paramDoc{
 		{Name: ParamTop, Type: "integer", Default: "0", Doc: "keep the top N networks by summed share over the range, fold the rest into \"other\"; 0 keeps all (0–100)"},
-	},
+	}, sourceParams...),
 	Tables: []Table{
 		{Name: "shares", Doc: "one row per period and network", Columns: []Column{
 			{"period", "date", "start of the period"},
@@ -86,7 +92,11 @@ var shareEndpoint = &Endpoint{
 			{"delta_prev", "number", "change against the previous period, percentage points; empty when missing"},
 			{"delta_year", "number", "change against a year earlier, percentage points; empty when missing"},
 			{"folded", "string", "networks folded into other, ;-separated"},
-			{"total", "number", "the period's total over every network"},
+			{"total", "number", "the period's total over every network (published: the exact figures and floors summed)"},
+			{"bound", "string", "eq, lt (no more than) or gt (more than); eq for measured shares"},
+			{"source", "string", "measured or published"},
+			{"publisher", "string", "the published series' publisher; empty when measured"},
+			{"basis", "string", "the published series' basis; empty when measured"},
 		}},
 		{Name: "published", Doc: "one row per published figure, then measured networks no report names", Columns: []Column{
 			{"period", "date", "start of the period"},
@@ -105,8 +115,9 @@ var shareEndpoint = &Endpoint{
 }
 
 type shareParams struct {
-	f   analytics.Question
-	top int
+	f      analytics.Question
+	top    int
+	source analytics.SourceChoice
 }
 
 func (a *API) registerShare() {
@@ -116,15 +127,19 @@ func (a *API) registerShare() {
 			if err != nil {
 				return shareParams{}, err
 			}
+			source, err := q.parseSource()
+			if err != nil {
+				return shareParams{}, err
+			}
 			f, err := a.usageFilter(ctx, q, sh, true)
-			return shareParams{f: f, top: top}, err
+			return shareParams{f: f, top: top, source: source}, err
 		},
 		func(ctx context.Context, p shareParams) (Result, error) {
-			rep, err := analytics.MarketShare(ctx, a.engine, p.f, p.top)
+			rep, err := analytics.MarketShareFrom(ctx, a.engine, p.f, p.top, p.source)
 			if err != nil {
 				return nil, err
 			}
-			d := ShareData{Periods: make([]PeriodShares, len(rep.Periods)), Published: make([]Published, len(rep.Published))}
+			d := ShareData{SourceUsed: sourceUsed(rep.Source), Periods: make([]PeriodShares, len(rep.Periods)), Published: make([]Published, len(rep.Published))}
 			for i, ps := range rep.Periods {
 				out := PeriodShares{Period: Day(ps.Period), Total: ps.Total, Shares: make([]Share, len(ps.Shares))}
 				for j, s := range ps.Shares {
@@ -132,7 +147,11 @@ func (a *API) registerShare() {
 					if folded == nil {
 						folded = []string{}
 					}
-					out.Shares[j] = Share{Network: s.Network, Value: s.Value, Share: s.Share, Rank: s.Rank, DeltaPrev: s.DeltaPrev, DeltaYear: s.DeltaYear, Folded: folded}
+					bound := string(s.Bound)
+					if bound == "" {
+						bound = "eq"
+					}
+					out.Shares[j] = Share{Network: s.Network, Value: s.Value, Share: s.Share, Rank: s.Rank, DeltaPrev: s.DeltaPrev, DeltaYear: s.DeltaYear, Folded: folded, Bound: bound}
 				}
 				d.Periods[i] = out
 			}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"slices"
 
 	"github.com/go-echarts/go-echarts/v2/opts"
 )
@@ -63,6 +64,10 @@ type Series struct {
 	Format Format // "" uses the chart's
 	Stack  string
 	Dashed bool
+	// Notes, when set, align with Values: a line of text the tooltip adds
+	// under the series' value at that category — which networks a folded
+	// "Other" entry holds in that period. Text, escaped by the page script.
+	Notes []string
 }
 
 // Slice is one sector of a pie or one bar of a single-series chart.
@@ -70,6 +75,9 @@ type Slice struct {
 	Name  string
 	Value float64
 	Color string
+	// Note is a line of text the tooltip adds under the value (the
+	// networks an "Other" slice holds); "" for none. Text, escaped.
+	Note string
 }
 
 // Palette is used for series without a colour of their own; colourblind-
@@ -167,4 +175,15 @@ func axis(c Chart, key string) map[string]any { return c.Option[key].([]map[stri
 // grid leaves room for the title, the legend and the axis labels.
 func grid(top, bottom int) opts.Grid {
 	return opts.Grid{Left: "3%", Right: "4%", Top: fmt.Sprint(top), Bottom: fmt.Sprint(bottom), ContainLabel: opts.Bool(true)}
+}
+
+// noteSeries puts each series' Notes on its option ("imNotes", aligned
+// with the categories) for the page script's tooltip; a series without
+// notes gets none, so charts without folds are unchanged.
+func noteSeries(c Chart, series []Series) {
+	for i, s := range seriesOf(c) {
+		if i < len(series) && slices.ContainsFunc(series[i].Notes, func(n string) bool { return n != "" }) {
+			s["imNotes"] = series[i].Notes
+		}
+	}
 }

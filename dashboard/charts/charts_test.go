@@ -41,7 +41,14 @@ func TestGolden(t *testing.T) {
 			[]Link{{Source: "from\x00qq", Target: "to\x00qq", Value: 100}})},
 		{"heatmap", Heatmap(m("h"), []string{"QQ", "MSN"}, []string{"QQ", "MSN"}, []Cell{{X: 0, Y: 0, Value: f(0.9)}, {X: 1, Y: 0, Note: "hidden"}}, 0, 1, Ratio)},
 		{"graph", Graph(m("g"), []Node{{ID: "fetion", Label: "Fetion", Value: 4}, {ID: "msn", Label: hostile, Value: 1}},
-			[]Link{{Source: "fetion", Target: "msn", Value: 10, Color: "#0f7b4f", Label: "fetion-msn"}})},
+			[]Link{{Source: "fetion", Target: "msn", Value: 10, Color: "#0f7b4f", Label: "fetion-msn"}}, GraphGroups{Linked: "bridged", Apart: "no bridge"})},
+		{"stacked_share_events", marked(StackedShare(m("se"), []string{"2010-Q3", "2010-Q4"}, []Series{
+			{Name: "QQ", Color: "#12b7f5", Values: []*float64{f(76.37), f(76.9)}},
+		}), []Mark{{X: "2010-Q4", Title: "3Q war " + hostile, Date: "2010-11-03"}, {X: "2011-Q1", Title: "not on the chart"}, {X: "2010-Q4", Title: "truce", Date: "2010-11-10"}})},
+		{"concentration_events", marked(Concentration(m("ce"), []string{"2010-Q3", "2010-Q4"}, Series{Name: "HHI", Values: []*float64{f(5982.6), f(6000)}}, Series{Name: "CR4", Values: []*float64{f(96.07), f(96)}},
+			nil, []Threshold{{Name: "2023", Value: 1800}}), []Mark{{X: "2010-Q4", Title: "3Q war", Date: "2010-11-03"}})},
+		{"graph_isolated", Graph(m("gi"), []Node{{ID: "qq", Label: "QQ", Value: 76, Apart: true}, {ID: "fetion", Label: "Fetion", Value: 4}, {ID: "msn", Label: hostile, Value: 1}},
+			[]Link{{Source: "fetion", Target: "msn", Value: 10, Color: "#0f7b4f"}}, GraphGroups{Linked: "bridged", Apart: hostile})},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -77,6 +84,12 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// marked is c with marks drawn on it.
+func marked(c Chart, marks []Mark) Chart {
+	MarkEvents(c, marks)
+	return c
+}
+
 // TestGaps: a missing value is ECharts' gap, not zero.
 func TestGaps(t *testing.T) {
 	c := StackedShare(Meta{ID: "x"}, []string{"a", "b"}, []Series{{Name: "n", Values: []*float64{f(0), nil}}})
@@ -103,5 +116,52 @@ func TestConcentrationAxes(t *testing.T) {
 	}
 	if y := c.Option["yAxis"].([]map[string]any); len(y) != 2 || y[0]["max"] != 10000.0 || y[1]["max"] != 100.0 {
 		t.Errorf("axes %v", y)
+	}
+}
+
+// TestGraphIsolated: a network bridged to nobody is still drawn — the
+// largest node, under the circle of the linked ones, in its own legend
+// group with a dashed border — and without one the layout stays circular.
+func TestGraphIsolated(t *testing.T) {
+	g := GraphGroups{Linked: "bridged", Apart: "no bridge"}
+	c := Graph(Meta{ID: "g"}, []Node{{ID: "qq", Value: 640, Apart: true}, {ID: "fetion", Value: 50}, {ID: "msn", Value: 30}, {ID: "skype", Value: 20, Apart: true}},
+		[]Link{{Source: "fetion", Target: "msn", Value: 10}}, g)
+	s := seriesOf(c)[0]
+	if s["layout"] != "none" {
+		t.Fatalf("layout %v", s["layout"])
+	}
+	data := s["data"].([]any)
+	if len(data) != 4 {
+		t.Fatalf("%d nodes drawn, want 4 (the unlinked ones too)", len(data))
+	}
+	node := func(i int) map[string]any { return data[i].(map[string]any) }
+	circleBottom := 0.0
+	for _, i := range []int{1, 2} {
+		if node(i)["category"] != 0 {
+			t.Errorf("linked node %v in category %v", node(i)["name"], node(i)["category"])
+		}
+		circleBottom = max(circleBottom, node(i)["y"].(float64))
+	}
+	for _, i := range []int{0, 3} {
+		n := node(i)
+		if n["category"] != 1 || n["itemStyle"].(map[string]any)["borderType"] != "dashed" {
+			t.Errorf("unlinked node %v: %v", n["name"], n)
+		}
+		if y := n["y"].(float64); y <= circleBottom {
+			t.Errorf("unlinked node %v at y %v, not under the circle (%v)", n["name"], y, circleBottom)
+		}
+	}
+	if node(0)["symbolSize"].(float64) <= node(1)["symbolSize"].(float64) {
+		t.Errorf("the unlinked leader is not the largest node: %v", data)
+	}
+	if l := c.Option["legend"].(map[string]any); l["show"] != true || len(l["data"].([]any)) != 2 {
+		t.Errorf("legend %v", l)
+	}
+	if _, right := s["right"]; right || s["left"] != "center" {
+		t.Errorf("left %v, right %v: the layout's aspect is not kept", s["left"], s["right"])
+	}
+	linkedOnly := Graph(Meta{ID: "g"}, []Node{{ID: "fetion", Value: 50}, {ID: "msn", Value: 30}}, []Link{{Source: "fetion", Target: "msn", Value: 10}}, g)
+	if l := seriesOf(linkedOnly)[0]["layout"]; l != "circular" {
+		t.Errorf("without unlinked nodes the layout is %v", l)
 	}
 }

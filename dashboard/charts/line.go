@@ -68,6 +68,7 @@ func StackedShare(m Meta, periods []string, series []Series) Chart {
 	addLines(c, series, true)
 	ch := finish(m, "line", 380, Percent, c.Validate, c.JSON)
 	focusSeries(ch)
+	noteSeries(ch, series)
 	return ch
 }
 

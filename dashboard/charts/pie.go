@@ -27,5 +27,14 @@ func Donut(m Meta, slices []Slice) Chart {
 	// the legend names every slice.
 	s["top"], s["bottom"] = 86, 8
 	s["labelLayout"] = map[string]any{"hideOverlap": true}
+	// A slice's note (the networks an "Other" slice holds) rides on its
+	// data item for the page script's tooltip.
+	if items, ok := s["data"].([]any); ok {
+		for i, sl := range slices {
+			if item, ok := items[i].(map[string]any); ok && sl.Note != "" {
+				item["imNote"] = sl.Note
+			}
+		}
+	}
 	return ch
 }

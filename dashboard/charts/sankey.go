@@ -11,7 +11,8 @@ type Node struct {
 	Label string // what the reader sees
 	Color string
 	Value float64
-	Depth int // sankey column
+	Depth int  // sankey column
+	Apart bool // graph: linked to no other node, drawn apart (see Graph)
 }
 
 // Link is a weighted edge between two nodes, by ID.

@@ -66,7 +66,7 @@ const (
 type User struct {
 	Name  string
 	Admin bool
-	Via   string // session, basic or token
+	Via   string // session, basic, token or socket (LocalAdmin)
 	CSRF  string // the token its forms must carry (session and basic)
 }
 

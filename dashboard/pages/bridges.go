@@ -67,6 +67,10 @@ func (s *Site) buildBridges(p *pageCtx) error {
 		v.Rate = p.card(charts.Lines(p.meta("route-rate", "chart.route_rate", v.Window), x, rate, charts.Rate), 12, slinks)
 		v.Failures = p.card(charts.Lines(p.meta("route-failures", "chart.route_failures", v.Window), x, fail, charts.Ratio), 6, slinks)
 		v.P95 = p.card(charts.Lines(p.meta("route-p95", "chart.route_p95", v.Window), x, p95, charts.Micros), 6, slinks)
+		span, nets, bridges := bridgeSeriesSpan(sd, x)
+		for _, c := range []*card{v.Rate, v.Failures, v.P95} {
+			p.withEvents(c, span, nets, bridges)
+		}
 	}
 	p.view.Content = v
 	return nil
@@ -112,23 +116,31 @@ func (p *pageCtx) trafficFilters(q map[string]string) {
 	}
 }
 
-// bridgeGraph is the interconnection map: a node per network (area ∝
-// users, from the latest usage figures), an edge per linked pair (width ∝
-// messages both ways, colour by failure ratio).
+// bridgeGraph is the interconnection map: a node per network with users
+// in the latest usage period or a bridge in the window (area ∝ users), an
+// edge per linked pair (width ∝ messages both ways, colour by failure
+// ratio). Networks bridged to nobody are drawn apart: the market's leader
+// walled off from everyone is the picture's point, not a missing node.
 func (p *pageCtx) bridgeGraph(bd api.BridgesData, window string) charts.Chart {
 	pairs := bd.Report().Links()
-	nets := map[string]bool{}
+	linked := map[string]bool{}
 	for _, l := range pairs {
-		nets[l.A], nets[l.B] = true, true
+		linked[l.A], linked[l.B] = true, true
 	}
 	users := p.latestUsers()
+	nets := maps.Clone(linked)
+	for id, n := range users {
+		if n > 0 {
+			nets[id] = true
+		}
+	}
 	var nodes []charts.Node
 	for i, id := range slices.Sorted(maps.Keys(nets)) {
 		color := p.netColor(id)
 		if color == "" {
 			color = charts.Palette[i%len(charts.Palette)]
 		}
-		nodes = append(nodes, charts.Node{ID: id, Label: p.view.Net(id), Color: color, Value: users[id]})
+		nodes = append(nodes, charts.Node{ID: id, Label: p.view.Net(id), Color: color, Value: users[id], Apart: !linked[id]})
 	}
 	slices.SortStableFunc(nodes, func(a, b charts.Node) int { return cmp.Compare(b.Value, a.Value) })
 	var links []charts.Link
@@ -137,7 +149,8 @@ func (p *pageCtx) bridgeGraph(bd api.BridgesData, window string) charts.Chart {
 		links = append(links, charts.Link{Source: l.A, Target: l.B, Value: float64(l.Messages), Color: healthColor(ratio),
 			Label: p.T("bridges.edge", fmt.Sprint(l.Bridges), FormatRatio(ratio))})
 	}
-	return charts.Graph(p.meta("bridge-graph", "chart.bridge_graph", window), nodes, links)
+	return charts.Graph(p.meta("bridge-graph", "chart.bridge_graph", window), nodes, links,
+		charts.GraphGroups{Linked: p.T("bridges.group_linked"), Apart: p.T("bridges.group_apart")})
 }
 
 // healthColor is the edge colour of a failure ratio (the badges' scale).

@@ -16,6 +16,8 @@ type card struct {
 	DataLabel string
 	Span      int
 	Empty     *emptyState
+	// Events are the events drawn on the chart, listed under it.
+	Events []eventItem
 }
 
 type emptyState struct {

@@ -50,6 +50,14 @@ func (s *Site) buildMigration(p *pageCtx) error {
 	v.Net = p.card(p.netFlowBars(pair, sub), 6, p.dataLinks("/switching", q, "cells"))
 	if len(pair.Forecast) > 0 {
 		v.Fcs = p.card(p.forecastLines(pair, sub), 12, p.dataLinks("/switching", q, "forecast", "networks"))
+		// What happened between the two periods explains the switching
+		// the forecast starts from: drawn at its start, when it is about
+		// the market or one of the networks the forecast shows.
+		var nets []string
+		for _, n := range pair.Networks {
+			nets = append(nets, n.Network)
+		}
+		p.withEvents(v.Fcs, chartSpan{labels: []string{p.T("migration.now")}, starts: []time.Time{time.Time(pair.FromPeriod)}, end: g.Next(time.Time(pair.ToPeriod))}, nets, nil)
 	}
 	if pair.Suppressed > 0 {
 		p.notice("info", p.T("migration.suppressed", pair.Suppressed, sd.MinCount))

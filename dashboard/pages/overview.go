@@ -32,7 +32,7 @@ type overviewView struct {
 func (s *Site) buildOverview(p *pageCtx) error {
 	v := overviewView{}
 	for _, q := range overviewQuestions {
-		res, asked, err := p.ask(q.path)
+		res, asked, err := p.askSourced(q.path) // published figures of several bases: the first, as on the Market share page
 		if err != nil {
 			p.fail(err)
 			continue

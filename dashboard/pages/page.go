@@ -273,7 +273,7 @@ func (p *pageCtx) remember(name, given, chosen string) {
 func (p *pageCtx) navigation() {
 	carry := p.carried()
 	for _, def := range p.site.pages {
-		if def.nav {
+		if def.nav && (!def.admin || p.view.User != nil && p.view.User.Admin) {
 			p.view.Nav = append(p.view.Nav, navLink{Label: p.T("nav." + def.name), URL: def.path + query(carry), Current: def.name == p.def.name})
 		}
 	}

@@ -32,6 +32,7 @@ var pagePaths = []struct {
 	{"/collectors", nil},
 	{"/alerts", nil},
 	{"/reports", nil},
+	{"/events", nil},
 	{"/login", nil},
 }
 

@@ -20,6 +20,11 @@ type ReachView struct {
 	Merge                      *api.Merger
 	MergeNames                 string
 	MergeOptions               []option
+	// Source is the what-if's choice of shares (auto, measured, published);
+	// MergeSource says which the answer used, MergeInterval the ΔHHI range
+	// published bounds allow ("" when exact).
+	Source                     []option
+	MergeSource, MergeInterval string
 	Bridges                    string
 	BridgePresets              []navLink
 	Hidden                     []field
@@ -62,13 +67,21 @@ func (s *Site) buildReach(p *pageCtx) error {
 	}
 	v.BridgePresets = p.bridgePresets(md)
 	v.MergeOptions = p.mergeOptions(md)
+	v.Source = p.sourceOptions()
 	if m := p.values.Get(api.ParamMerge); m != "" {
-		mres, _, err := p.ask("/scenario/merge", api.ParamMerge, m)
+		mres, _, err := p.askSourced("/scenario/merge", api.ParamMerge, m)
 		if err != nil {
 			p.fail(err)
 		} else if mdata := mres.(api.MergeData); len(mdata.Periods) > 0 {
 			last := mdata.Periods[len(mdata.Periods)-1]
 			v.Merge = &last
+			v.MergeSource = p.T("source." + mdata.Source)
+			if mdata.Source == "published" {
+				v.MergeSource += " · " + mdata.Publisher + " · " + mdata.Basis
+			}
+			if last.DeltaHHIMin != nil && last.DeltaHHIMax != nil && *last.DeltaHHIMax-*last.DeltaHHIMin > 1e-9 {
+				v.MergeInterval = p.T("share.interval", oneDecimal(*last.DeltaHHIMin), oneDecimal(*last.DeltaHHIMax))
+			}
 			names := make([]string, len(mdata.Merge))
 			for i, id := range mdata.Merge {
 				names[i] = p.view.Net(id)
@@ -127,7 +140,7 @@ func foldBridges(values url.Values) {
 // through a scenario submit.
 func (p *pageCtx) scenarioHidden() []field {
 	var out []field
-	for _, k := range []string{api.ParamPeriod, api.ParamSegment, api.ParamFrom, api.ParamTo, api.ParamGranularity, api.ParamMetric} {
+	for _, k := range []string{api.ParamPeriod, api.ParamSegment, api.ParamFrom, api.ParamTo, api.ParamGranularity, api.ParamMetric, api.ParamPublisher, api.ParamBasis} {
 		if v := p.values.Get(k); v != "" {
 			out = append(out, field{Name: k, Type: "hidden", Value: v})
 		}

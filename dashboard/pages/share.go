@@ -3,6 +3,7 @@ package pages
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,19 +27,24 @@ type ShareView struct {
 	PublishedRows []api.Published
 	LatestConc    *api.Concentration
 	Empty         bool
+	// Source is what the shares are of: measured usage or one publisher's
+	// figures on one basis.
+	Source api.SourceUsed
 }
 
 func (s *Site) buildShare(p *pageCtx) error {
-	res, q, err := p.ask("/share", api.ParamTop, p.values.Get(api.ParamTop))
+	res, q, err := p.askSourced("/share", api.ParamTop, p.values.Get(api.ParamTop))
 	if err != nil {
 		p.usageFilters(p.given(), true)
+		p.view.Filter = append(p.view.Filter, p.sourceFields(api.SourceUsed{}, p.given())...)
 		p.view.Content = ShareView{Empty: true}
 		return err
 	}
 	p.usageFilters(q, true)
 	p.view.Filter = append(p.view.Filter, p.topField(q[api.ParamTop]))
 	sd := res.(api.ShareData)
-	v := ShareView{Metric: p.T("metric." + q[api.ParamMetric])}
+	p.view.Filter = append(p.view.Filter, p.sourceFields(sd.SourceUsed, q)...)
+	v := ShareView{Metric: p.T("metric." + q[api.ParamMetric]), Source: sd.SourceUsed}
 	g := imscope.Granularity(q[api.ParamGranularity])
 	sub := p.windowSubtitle(q)
 	if len(sd.Periods) == 0 {
@@ -50,23 +56,25 @@ func (s *Site) buildShare(p *pageCtx) error {
 	latest := sd.Periods[len(sd.Periods)-1]
 	v.Latest, v.LatestLabel = &latest, periodLabel(time.Time(latest.Period), g)
 	v.Trend = p.card(charts.StackedShare(p.meta("share-trend", "chart.share_trend", sub), p.periodLabels(sd.Periods, g), p.shareSeries(sd.Periods)), 8, links)
+	p.withEvents(v.Trend, periodSpan(shareStarts(sd.Periods), g), shownNetworks(q), nil)
 	ring := make([]charts.Slice, 0, len(latest.Shares))
 	for _, s := range latest.Shares {
-		ring = append(ring, charts.Slice{Name: p.view.Net(s.Network), Value: s.Share, Color: p.netColor(s.Network)})
+		ring = append(ring, charts.Slice{Name: p.shareName(s), Value: s.Share, Color: p.netColor(s.Network), Note: p.view.FoldNote(s.Folded)})
 	}
 	v.Donut = p.card(charts.Donut(p.meta("share-latest", "chart.share_latest", v.Metric, v.LatestLabel), ring), 4, links)
 
-	cres, cq, err := p.ask("/concentration")
+	cres, cq, err := p.ask("/concentration", sourceExtra(q)...)
 	if err != nil {
 		p.fail(err)
 	} else if cd := cres.(api.ConcentrationData); len(cd.Periods) > 0 {
 		v.HHI = p.card(p.concentrationChart(cd, g, sub), 12, p.partLinks("concentration", "/concentration", cq, "periods", "coalitions"))
+		p.withEvents(v.HHI, periodSpan(concentrationStarts(cd.Periods), g), nil, nil) // the whole market's
 		last := cd.Periods[len(cd.Periods)-1]
 		v.LatestConc = &last
 	}
 	if len(sd.Published) > 0 {
 		v.PublishedRows = sd.Published
-		v.Published = p.card(p.publishedChart(sd.Published), 12, p.partLinks("share", "/share", q, "published"))
+		v.Published = p.card(p.publishedChart(sd, g), 12, p.partLinks("share", "/share", q, "published"))
 	}
 	p.view.Content = v
 	return nil
@@ -174,6 +182,9 @@ func (p *pageCtx) shareSeries(ps []api.PeriodShares) []charts.Series {
 			}
 		}
 		out[i] = charts.Series{Name: p.view.Net(id), Color: p.netColor(id), Values: vals}
+		if id == analytics.OtherNetwork {
+			out[i].Name, out[i].Notes = p.otherSeries(ps)
+		}
 	}
 	return out
 }
@@ -195,48 +206,110 @@ func (p *pageCtx) concentrationChart(cd api.ConcentrationData, g imscope.Granula
 		{Name: p.T("band.highly concentrated"), From: 2500, To: 10000, Color: "#b42318"},
 	}
 	th := []charts.Threshold{{Name: p.T("chart.threshold_2023"), Value: 1800}}
-	return charts.Concentration(p.meta("concentration", "chart.concentration", sub), labels, hhi, cr4, bands, th)
+	ch := charts.Concentration(p.meta("concentration", "chart.concentration", sub), labels, hhi, cr4, bands, th)
+	if lo, hi, notes := hhiInterval(cd); notes != nil {
+		for i, n := range notes {
+			if n != "" {
+				notes[i] = p.T("chart.hhi_interval", n)
+			}
+		}
+		charts.IntervalBand(ch, p.T("chart.hhi_band"), "#1d4ed8", 0, 0, lo, hi, notes)
+	}
+	return ch
 }
 
-// publishedChart sets measured shares beside published ones, per network,
-// for the latest period that has published figures.
-func (p *pageCtx) publishedChart(rows []api.Published) charts.Chart {
-	last := rows[0].Period
-	for _, r := range rows {
-		if time.Time(r.Period).After(time.Time(last)) {
-			last = r.Period
+// publishedChart draws the measured shares over time, one line per
+// network, with the published figures as points over them (a bound shown
+// as "< 1%" in the tooltip): the table of differences under it gives the
+// numbers. With source=published the shares are the published figures
+// themselves, so only the points are drawn.
+func (p *pageCtx) publishedChart(sd api.ShareData, g imscope.Granularity) charts.Chart {
+	// The periods are the measured ones and the published ones together:
+	// a publisher's quarter without measurement still gets its points.
+	periods := slices.Clone(sd.Periods)
+	have := map[time.Time]bool{}
+	for _, ps := range periods {
+		have[time.Time(ps.Period)] = true
+	}
+	for _, r := range sd.Published {
+		if t := time.Time(r.Period); r.Published != nil && !have[t] {
+			have[t] = true
+			periods = append(periods, api.PeriodShares{Period: r.Period})
 		}
 	}
-	var nets []string
-	measured := map[string]*float64{}
-	published := map[string]*float64{}
-	label, publisher := "", ""
-	for _, r := range rows {
-		if !time.Time(r.Period).Equal(time.Time(last)) {
+	slices.SortFunc(periods, func(a, b api.PeriodShares) int { return time.Time(a.Period).Compare(time.Time(b.Period)) })
+	labels := p.periodLabels(periods, g)
+	at := map[string]int{}
+	for i, l := range labels {
+		at[l] = i
+	}
+	lines := p.shareSeries(periods)
+	if sd.Source == "published" {
+		lines = nil // the published figures are the points; no measured curve
+	}
+	points := map[string]*charts.Series{}
+	var order []string
+	publisher := ""
+	for _, r := range sd.Published {
+		if r.Published == nil {
 			continue
 		}
-		if !slices.Contains(nets, r.Network) {
-			nets = append(nets, r.Network)
+		i, ok := at[periodLabel(time.Time(r.Period), g)]
+		if !ok {
+			continue
 		}
-		if r.Measured != nil {
-			measured[r.Network] = r.Measured
+		key := r.Network + "\x00" + r.Publisher + "\x00" + r.Basis
+		pt := points[key]
+		if pt == nil {
+			name := p.T("chart.published_point", p.view.Net(r.Network), r.Publisher)
+			if r.Basis != "" {
+				name += " · " + r.Basis
+			}
+			pt = &charts.Series{Name: name, Color: p.netColor(r.Network), Values: make([]*float64, len(labels)), Notes: make([]string, len(labels))}
+			points[key] = pt
+			order = append(order, key)
 		}
-		if r.Published != nil {
-			published[r.Network] = r.Published
-			label, publisher = r.Label, r.Publisher
+		pt.Values[i] = r.Published
+		switch r.Bound {
+		case "lt":
+			pt.Notes[i] = p.T("chart.bound_lt", FormatPct(*r.Published))
+		case "gt":
+			pt.Notes[i] = p.T("chart.bound_gt", FormatPct(*r.Published))
+		}
+		publisher = r.Publisher
+	}
+	pts := make([]charts.Series, 0, len(order))
+	for _, k := range order {
+		pts = append(pts, *points[k])
+	}
+	return charts.LinesWithPoints(p.meta("published", "chart.published_over", "", publisher), labels, lines, pts, charts.Percent)
+}
+
+// hhiInterval is each period's HHI interval (published bounds), with the
+// text of its edges for the tooltip; notes is nil when no period has an
+// interval wider than a point (measured shares), so no band is drawn.
+func hhiInterval(cd api.ConcentrationData) (lo, hi []*float64, notes []string) {
+	wide := false
+	lo, hi = make([]*float64, len(cd.Periods)), make([]*float64, len(cd.Periods))
+	text := make([]string, len(cd.Periods))
+	for i, c := range cd.Periods {
+		lo[i], hi[i] = ptr(c.HHIMin), ptr(c.HHIMax)
+		if c.HHIMax-c.HHIMin > 1e-9 {
+			wide = true
+			text[i] = oneDecimal(c.HHIMin) + " … " + oneDecimal(c.HHIMax)
 		}
 	}
-	names := make([]string, len(nets))
-	m := charts.Series{Name: p.T("chart.measured"), Color: "#1d4ed8"}
-	pub := charts.Series{Name: p.T("chart.published", publisher), Color: "#e69f00"}
-	for i, id := range nets {
-		names[i] = p.view.Net(id)
-		m.Values = append(m.Values, measured[id])
-		pub.Values = append(pub.Values, published[id])
+	if !wide {
+		return nil, nil, nil
 	}
-	title := strings.TrimSpace(label)
-	if title == "" {
-		title = api.Day(last).String()
-	}
-	return charts.Bars(p.meta("published", "chart.published_vs", "", title), names, []charts.Series{m, pub}, charts.Percent, false)
+	return lo, hi, text
+}
+
+// oneDecimal is an HHI to one decimal with thousands separators (5,982.6):
+// the precision at which published bounds move it.
+func oneDecimal(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	i := strings.IndexByte(s, '.')
+	whole, _ := strconv.ParseFloat(s[:i], 64)
+	return FormatNum(whole) + s[i:]
 }

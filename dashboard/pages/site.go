@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -62,6 +64,7 @@ type pageDef struct {
 	name  string // nav key, template file (templates/pages/NAME.html), i18n prefix
 	path  string
 	nav   bool // listed in the header
+	admin bool // the admin's alone: others are sent to sign in, and the header lists it for the admin only
 	build func(p *pageCtx) error
 	tmpl  *template.Template
 }
@@ -75,7 +78,7 @@ func New(a *api.API, g *guard.Guard, st *static.Files, opts Options) (*Site, err
 	}
 	ao := a.Options()
 	s := &Site{opts: opts, cfg: ao, api: a, guard: g, static: st, log: ao.Logger,
-		rendered: cache.New[*renderedPage](ao.CacheTTL, 256, ao.Now), networks: map[string]imscope.Network{}}
+		rendered: cache.New[*renderedPage](ao.CacheTTL, 256, ao.Now, a.Group()), networks: map[string]imscope.Network{}}
 	for _, n := range ao.Networks {
 		s.networks[n.ID] = n
 	}
@@ -105,18 +108,24 @@ func New(a *api.API, g *guard.Guard, st *static.Files, opts Options) (*Site, err
 	if err := parse(s.missing, "templates/notfound.html"); err != nil {
 		return nil, err
 	}
-	a.OnChange(s.rendered.Clear)
+	// The page cache is in the API's cache group: a page is outdated as
+	// soon as an answer it drew is (new rows, an admin action).
 	return s, nil
 }
 
 // Mount mounts the pages and the admin's forms on them.
 func (s *Site) Mount(r gin.IRoutes) {
 	for _, def := range s.pages {
+		if def.admin {
+			r.GET(def.path, s.guard.RequireAdmin, s.servePage(def))
+			continue
+		}
 		r.GET(def.path, s.servePage(def))
 	}
 	s.collectorForms(r)
 	s.silenceForms(r)
 	s.reportForms(r)
+	s.eventForms(r)
 }
 
 // NotFound answers unknown routes: the API's JSON error under /api/v1, a
@@ -143,6 +152,8 @@ func (s *Site) pageDefs() []*pageDef {
 		{name: "collectors", path: "/collectors", nav: true, build: s.buildCollectors},
 		{name: "alerts", path: "/alerts", nav: true, build: s.buildAlerts},
 		{name: "reports", path: "/reports", nav: true, build: s.buildReports},
+		{name: "events", path: "/events", nav: true, build: s.buildEvents},
+		{name: "data", path: "/data", nav: true, admin: true, build: s.buildData},
 	}
 }
 
@@ -156,7 +167,7 @@ func (s *Site) servePage(def *pageDef) gin.HandlerFunc {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), s.cfg.RequestTimeout)
 		defer cancel()
 		p.ctx = ctx
-		build := func() (*renderedPage, error) {
+		build := func(p *pageCtx) (*renderedPage, error) {
 			if err := def.build(p); err != nil {
 				p.fail(err)
 			}
@@ -165,15 +176,18 @@ func (s *Site) servePage(def *pageDef) gin.HandlerFunc {
 		}
 		key := p.cacheKey()
 		if key == "" {
-			rp, err := build()
+			rp, err := build(p)
 			p.write(rp, err)
 			return
 		}
 		// Cached pages are kept with the nonce of the response that drew
-		// them replaced by a placeholder, and get this response's own.
+		// them replaced by a placeholder, and get this response's own. A
+		// stale page is served while a background refresh draws it again,
+		// after this request is answered: the refresh draws a copy of the
+		// page detached from the request.
 		nonce := []byte(p.view.Nonce)
-		rp, _, err := s.rendered.Do(ctx, key, func() (*renderedPage, error) {
-			rp, err := build()
+		rp, _, err := s.rendered.Do(ctx, key, func(ctx context.Context) (*renderedPage, error) {
+			rp, err := build(p.detached(ctx))
 			if err != nil {
 				return nil, err
 			}
@@ -190,6 +204,19 @@ func (s *Site) servePage(def *pageDef) gin.HandlerFunc {
 type renderedPage struct {
 	body   []byte
 	status int
+}
+
+// detached is a copy of p to draw outside its request, under ctx: it
+// shares nothing the request goes on using, and has no gin context (gin
+// reuses it once the request is answered). A cached page depends on its
+// request only through its cache key, so the copy draws the same page.
+func (p *pageCtx) detached(ctx context.Context) *pageCtx {
+	d := *p
+	v := *p.view
+	v.Notices = slices.Clone(v.Notices)
+	d.view, d.c, d.ctx = &v, nil, ctx
+	d.invalid, d.asked = maps.Clone(p.invalid), maps.Clone(p.asked)
+	return &d
 }
 
 // noncePlaceholder stands for the CSP nonce in a cached page.

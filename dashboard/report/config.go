@@ -34,6 +34,12 @@ type Definition struct {
 	// without it the slot is recorded as missed.
 	CatchUp bool
 	Keep    Retention
+	// Source is where the share and concentration sections' shares come
+	// from, as the API's source parameter: "" or auto (measured where the
+	// period has measured usage, else published), measured or published;
+	// Publisher and Basis choose among several published series (the
+	// sections, like the Market share page, otherwise show the first).
+	Source, Publisher, Basis string
 }
 
 // Section is one part of a report.

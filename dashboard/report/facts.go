@@ -18,18 +18,26 @@ type reportFacts struct {
 	Previous string `json:"previous"`
 
 	// Share: the leader of the latest period with data in the window.
-	SharePeriod    string     `json:"share_period,omitempty"`
-	Metric         string     `json:"metric,omitempty"`
-	Leader         string     `json:"leader,omitempty"`
-	LeaderShare    *float64   `json:"leader_share,omitempty"`
-	LeaderDelta    *float64   `json:"leader_delta_prev,omitempty"` // points against the previous period
-	Runner         string     `json:"runner_up,omitempty"`
-	RunnerShare    *float64   `json:"runner_up_share,omitempty"`
-	UsageThrough   string     `json:"usage_through,omitempty"`
-	HHI            *float64   `json:"hhi,omitempty"`
-	Band2010       string     `json:"band_2010,omitempty"`
-	Band2023       string     `json:"band_2023,omitempty"`
-	CR4            *float64   `json:"cr4,omitempty"`
+	SharePeriod  string   `json:"share_period,omitempty"`
+	Metric       string   `json:"metric,omitempty"`
+	Leader       string   `json:"leader,omitempty"`
+	LeaderShare  *float64 `json:"leader_share,omitempty"`
+	LeaderDelta  *float64 `json:"leader_delta_prev,omitempty"` // points against the previous period
+	Runner       string   `json:"runner_up,omitempty"`
+	RunnerShare  *float64 `json:"runner_up_share,omitempty"`
+	UsageThrough string   `json:"usage_through,omitempty"`
+	HHI          *float64 `json:"hhi,omitempty"`
+	Band2010     string   `json:"band_2010,omitempty"`
+	Band2023     string   `json:"band_2023,omitempty"`
+	CR4          *float64 `json:"cr4,omitempty"`
+
+	// Source is measured or published; Publisher and Basis name the
+	// published series, and HHIMin/HHIMax the HHI range its bounds allow.
+	Source         string     `json:"source,omitempty"`
+	Publisher      string     `json:"publisher,omitempty"`
+	Basis          string     `json:"basis,omitempty"`
+	HHIMin         *float64   `json:"hhi_min,omitempty"`
+	HHIMax         *float64   `json:"hhi_max,omitempty"`
 	SwitchFrom     string     `json:"switching_from_period,omitempty"`
 	SwitchTo       string     `json:"switching_to_period,omitempty"`
 	TopGainer      string     `json:"top_gainer,omitempty"`
@@ -89,6 +97,9 @@ func (f *reportFacts) collect(s Section, content any) {
 // share section), or its concentration (the concentration section; both
 // are drawn by the Market share page).
 func (f *reportFacts) collectShare(s Section, v pages.ShareView) {
+	if v.Source.Source != "" {
+		f.Source, f.Publisher, f.Basis = v.Source.Source, v.Source.Publisher, v.Source.Basis
+	}
 	if s == SectionShare && v.Latest != nil && len(v.Latest.Shares) > 0 {
 		f.SharePeriod, f.Metric = v.LatestLabel, v.Metric
 		f.UsageThrough = v.Latest.Period.String()
@@ -101,6 +112,9 @@ func (f *reportFacts) collectShare(s Section, v pages.ShareView) {
 	if s == SectionConcentration && v.LatestConc != nil {
 		c := v.LatestConc
 		f.HHI, f.Band2010, f.Band2023, f.CR4 = new(c.HHI), c.Band2010, c.Band2023, new(c.CR4)
+		if c.HHIMax-c.HHIMin > 1e-9 {
+			f.HHIMin, f.HHIMax = new(c.HHIMin), new(c.HHIMax)
+		}
 	}
 }
 
@@ -163,8 +177,14 @@ func (f *reportFacts) summary(lang string, net func(string) string) []string {
 		}
 		out = append(out, s)
 	}
+	if f.Source == "published" && (f.LeaderShare != nil || f.HHI != nil) {
+		out = append(out, t("summary.source_published", f.Publisher, f.Basis))
+	}
 	if f.HHI != nil {
 		out = append(out, t("summary.hhi", pages.FormatNum(*f.HHI), t("band."+f.Band2010), t("band."+f.Band2023), pages.FormatPct(*f.CR4)))
+		if f.HHIMin != nil && f.HHIMax != nil {
+			out = append(out, t("summary.hhi_interval", fmt.Sprintf("%.1f", *f.HHIMin), fmt.Sprintf("%.1f", *f.HHIMax)))
+		}
 	}
 	if f.TopGain != nil {
 		out = append(out, t("summary.switching", f.SwitchFrom, f.SwitchTo, net(f.TopGainer), pages.FormatNum(*f.TopGain), net(f.TopGainFrom)))

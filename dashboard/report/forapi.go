@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/dashboard/api"
 	"github.com/imscope/imscope/queries"
 )
@@ -34,8 +35,21 @@ func (r apiReports) Definitions() []api.ReportDefinition {
 }
 
 // RunNow runs report name by hand; a report already running is a conflict.
-func (r apiReports) RunNow(ctx context.Context, name string) (queries.ReportRun, error) {
-	run, err := r.s.Run(ctx, name, Request{Trigger: TriggerManual})
+func (r apiReports) RunNow(ctx context.Context, name string, opts api.RunOptions) (queries.ReportRun, error) {
+	req := Request{Trigger: TriggerManual, NoDelivery: opts.NoDelivery}
+	if opts.Period != "" {
+		for _, def := range r.s.defs {
+			if def.Name != name {
+				continue
+			}
+			p, err := ParsePeriod(opts.Period, def.Location)
+			if err != nil {
+				return queries.ReportRun{}, &imscope.InvalidError{Param: api.ParamPeriod, Message: err.Error()}
+			}
+			req.Periods = &p
+		}
+	}
+	run, err := r.s.Run(ctx, name, req)
 	if errors.Is(err, ErrRunning) {
 		err = &api.ConflictError{Err: err}
 	}

@@ -43,6 +43,10 @@ type PageRenderer struct {
 // it draws; chromium is the path of a Chromium for the PDF ("" for HTML and
 // CSV only).
 func NewPageRenderer(opts api.Options, chromium string) (*PageRenderer, error) {
+	// Nothing tells this API when data lands (the dashboard's does:
+	// Dashboard.Invalidate), so it keeps no answers: a report run right
+	// after an import must draw the imported rows.
+	opts.CacheTTL = -1
 	a, err := api.New(opts)
 	if err != nil {
 		return nil, err

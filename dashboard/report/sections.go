@@ -33,7 +33,8 @@ func (r *PageRenderer) sectionParams(ctx context.Context, s Section, def Definit
 	switch s {
 	case SectionShare, SectionConcentration:
 		from := api.PeriodsBack(def.Granularity, p.Current.From, 11)
-		return map[string]string{api.ParamFrom: date(from), api.ParamTo: date(p.Current.To), api.ParamGranularity: string(def.Granularity)}
+		return map[string]string{api.ParamFrom: date(from), api.ParamTo: date(p.Current.To), api.ParamGranularity: string(def.Granularity),
+			api.ParamSource: def.Source, api.ParamPublisher: def.Publisher, api.ParamBasis: def.Basis}
 	case SectionBridges, SectionAlerts:
 		return map[string]string{api.ParamFrom: p.Current.From.UTC().Format(time.RFC3339), api.ParamTo: p.Current.To.UTC().Format(time.RFC3339), pages.ParamRefresh: "off"}
 	case SectionMigration, SectionMultihoming:

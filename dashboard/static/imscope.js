@@ -1,8 +1,9 @@
 // imscope's page script: draws every chart of the page from its JSON
 // option block, applies the value formats the server names, follows the
 // theme, and refreshes pages that ask for it. It is the only script the
-// pages run besides ECharts itself; both are served from /static/, and the
-// Content-Security-Policy allows nothing else. Labels are data: they reach
+// pages run besides ECharts itself and the Data page's uploader (data.js);
+// all are served from /static/, and the Content-Security-Policy allows
+// nothing else. Labels are data: they reach
 // ECharts as JSON strings and, where this script builds tooltip text, go
 // through echarts.format.encodeHTML first.
 (function () {
@@ -65,6 +66,11 @@
     };
   }
 
+  // noteLine is a tooltip's extra line of text, escaped; "" for none.
+  function noteLine(note) {
+    return note ? '<br><span style="opacity:.75">' + esc(note) + "</span>" : "";
+  }
+
   function labelOf(labels, id) {
     return labels && Object.prototype.hasOwnProperty.call(labels, id) && labels[id] ? labels[id] : id;
   }
@@ -88,6 +94,16 @@
       }
       if (axisFormats[s.yAxisIndex || 0] === undefined) { axisFormats[s.yAxisIndex || 0] = f; }
       var labels = s.imLabels;
+      // Events drawn across a time chart (charts.MarkEvents): the line's
+      // label is its title as text, the tooltip its date and title, escaped.
+      if (s.markLine && s.markLine.imEvents) {
+        s.markLine.label = s.markLine.label || {};
+        s.markLine.label.formatter = function (p) { return String(p.name); };
+        s.markLine.tooltip = {
+          trigger: "item",
+          formatter: function (p) { return esc((p.data && p.data.imDate) || "") + "<br>" + esc(p.name); }
+        };
+      }
       if (s.type === "sankey" || s.type === "graph") {
         s.label = s.label || {};
         s.label.formatter = function (p) { return labelOf(labels, p.name); };
@@ -114,9 +130,26 @@
         };
       }
       if (s.type === "pie") {
-        s.tooltip = { formatter: function (p) { return esc(p.name) + ": " + esc(chartFormat(p.value)); } };
+        // An "Other" slice's note names the networks folded into it.
+        s.tooltip = { formatter: function (p) { return esc(p.name) + ": " + esc(chartFormat(p.value)) + noteLine(p.data && p.data.imNote); } };
       }
     });
+    // Series with notes (the networks an "Other" series holds in each
+    // period) get them under their value in the axis tooltip; every text
+    // in it goes through esc, the marker is ECharts' own.
+    if (series.some(function (s) { return s.imNotes; })) {
+      option.tooltip.formatter = function (ps) {
+        ps = [].concat(ps);
+        var out = ps.length ? esc(ps[0].axisValueLabel) : "";
+        ps.forEach(function (p) {
+          var s = series[p.seriesIndex] || {};
+          if (s.imBand) { return; } // an interval band: its edges are the notes of its series
+          var f = s.imFormat ? formatter(s.imFormat) : chartFormat;
+          out += "<br>" + p.marker + esc(p.seriesName) + ": " + esc(f(p.value)) + noteLine(s.imNotes && s.imNotes[p.dataIndex]);
+        });
+        return out;
+      };
+    }
     // ECharts' default axis types: x category, y value.
     [].concat(option.yAxis || []).forEach(function (axis, i) {
       if ((axis.type || "value") === "value" && axisFormats[i]) {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/imscope/imscope/queries"
 	"github.com/imscope/imscope/queries/rowbinary"
@@ -36,7 +37,8 @@ func (e *Engine) Insert(ctx context.Context, table string, columns ...string) (q
 	if err != nil {
 		return nil, err
 	}
-	return &batch{e: e, ctx: ctx, table: table, cols: cols, buf: make([]byte, 0, 64<<10)}, nil
+	p := e.pace(table)
+	return &batch{e: e, ctx: ctx, table: table, cols: cols, buf: make([]byte, 0, 64<<10), pace: p, limit: p.Next()}, nil
 }
 
 // columns resolves the named columns of table (all insertable ones when none
@@ -101,13 +103,38 @@ func (e *Engine) tableColumns(ctx context.Context, table string, refresh bool) (
 	return all, nil
 }
 
-// chunkRows is how many rows go into one batch file. A batch larger than
-// this is loaded chunk by chunk, and the next chunk is encoded while
-// ClickHouse loads the previous one, so ingest runs at the speed of the slower
-// of the two rather than their sum. (ClickHouse splits a large insert into
-// several parts anyway, so one large file would be no more atomic; 2^18 rows
-// keeps parts few and the pipeline busy from the first million rows on.)
-const chunkRows = 1 << 18
+// A batch larger than one chunk is loaded chunk by chunk, and the next chunk
+// is encoded while ClickHouse loads the previous one, so ingest runs at the
+// speed of the slower of the two rather than their sum. (ClickHouse splits a
+// large insert into several parts anyway, so one large file would be no
+// more atomic.) A chunk's size is set by time, not rows: each INSERT aims to
+// hold the engine for queries.DefaultStatementTarget, because libchdb runs
+// one statement at a time and a reader that arrives meanwhile waits for it
+// (gate.go). The rate is learned per table (Engine.pace), from the chunks'
+// running time, and kept between batches. A chunk is never smaller than
+// minChunkRows: an insert has a fixed cost — a part per partition in the
+// table and in each materialized view fed by it, merged later — that fewer
+// rows do not shorten (1,024 usage rows took 40–360 ms on a loaded 2-core
+// machine, about what 16,384 took), so smaller chunks only slowed loads.
+// The first chunk into a table is small: a wide row (bridge traffic's
+// latency map) made a first chunk of 65,536 rows hold the engine 1.1 s.
+const (
+	firstChunkRows = 1 << 14
+	minChunkRows   = 1 << 13
+	maxChunkRows   = 1 << 20
+)
+
+// pace is the chunk sizing of inserts into table.
+func (e *Engine) pace(table string) *queries.Pace {
+	e.pacesMu.Lock()
+	defer e.pacesMu.Unlock()
+	p := e.paces[table]
+	if p == nil {
+		p = queries.NewPace(queries.DefaultStatementTarget, firstChunkRows, minChunkRows, maxChunkRows)
+		e.paces[table] = p
+	}
+	return p
+}
 
 type batch struct {
 	e     *Engine
@@ -118,6 +145,8 @@ type batch struct {
 	file  *os.File // the chunk being written
 	rows  int      // rows appended in all
 	chunk int      // rows in the current chunk
+	limit int      // rows the current chunk is to hold (pace)
+	pace  *queries.Pace
 	sent  bool
 
 	// One chunk at a time loads in the background; its result arrives here.
@@ -143,7 +172,7 @@ func (b *batch) Append(values ...any) error {
 	}
 	b.rows++
 	b.chunk++
-	if b.chunk >= chunkRows {
+	if b.chunk >= b.limit {
 		return b.startLoad()
 	}
 	if len(b.buf) >= flushAt {
@@ -193,10 +222,14 @@ func (b *batch) startLoad() error {
 	}
 	b.loading = make(chan error, 1)
 	go func(done chan<- error) {
-		err := b.load(f.Name(), rows)
+		took, err := b.load(f.Name(), rows)
 		_ = os.Remove(f.Name())
+		if err == nil {
+			b.pace.Observe(rows, took)
+		}
 		done <- err
 	}(b.loading)
+	b.limit = b.pace.Next()
 	return nil
 }
 
@@ -213,8 +246,8 @@ func (b *batch) wait() error {
 // load runs the INSERT for one chunk file. ClickHouse takes no parameters in
 // an INSERT's column list, so the column names (read from system.columns,
 // not from users) are quoted identifiers; the path and structure are
-// parameters.
-func (b *batch) load(path string, rows int) error {
+// parameters. It returns the statement's running time.
+func (b *batch) load(path string, rows int) (time.Duration, error) {
 	var cols, structure strings.Builder
 	for i, c := range b.cols {
 		if i > 0 {
@@ -226,10 +259,13 @@ func (b *batch) load(path string, rows int) error {
 	}
 	params := []queries.Param{queries.Named("path", path), queries.Named("structure", structure.String())}
 	stmt := "INSERT INTO " + queries.QuoteIdentifier(b.table) + " (" + cols.String() + ") SELECT * FROM file({path:String}, 'RowBinary', {structure:String})"
-	if _, err := b.e.c.run(b.ctx, b.e.db, stmt, "Null", params); err != nil {
-		return fmt.Errorf("cannot insert %d rows into %s: %w", rows, b.table, err)
+	b.e.loads.Add(1)
+	res, err := b.e.c.run(b.ctx, b.e.db, stmt, "Null", params)
+	b.e.noteSlow(stmt, res.took)
+	if err != nil {
+		return 0, fmt.Errorf("cannot insert %d rows into %s: %w", rows, b.table, err)
 	}
-	return nil
+	return res.took, nil
 }
 
 // Send loads what is left and waits for every chunk.

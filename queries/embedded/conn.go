@@ -4,22 +4,24 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"time"
 	"unsafe"
 
 	"github.com/imscope/imscope/queries"
 )
 
 // conn is the process's one libchdb connection. Every call into the library
-// holds sem, a one-slot semaphore rather than a mutex so that a caller whose
-// context ends while waiting gives up instead of queueing forever.
+// goes through gate, which lets one statement in at a time, readers'
+// (queries.Interactive) before background work, and lets a caller whose
+// context ends while waiting give up instead of queueing forever.
 type conn struct {
 	lib    *library
 	handle *uintptr // chdb_connection* as returned by chdb_connect
 	native uintptr  // *handle, the chdb_connection passed to queries
 	path   string
-	sem    chan struct{}
+	gate   *gate
 
-	// Guarded by sem.
+	// Guarded by gate: only the statement let in touches it.
 	currentDB string
 }
 
@@ -42,15 +44,15 @@ func connect(lib *library, dataDir string) (*conn, error) {
 	runtime.KeepAlive(argv)
 	if handle == nil {
 		if who := heldBy(dataDir); who != "" {
-			return nil, fmt.Errorf("embedded engine: the data directory %s is in use by %s (an `imscope serve`?); one process at a time may open it: stop that one, or give this command its own --data, or ask the running server (its API and Reports page)", dataDir, who)
+			return nil, fmt.Errorf("embedded engine: the data directory %s is in use by %s, which does not answer imscope's commands on its socket there (an imscope command still running, an older imscope, or a serve of another --database); one process at a time may open the directory: wait for it or stop it, give this command its own --data, or send the work to a server with --server URL and IMSCOPE_ADMIN_TOKEN", dataDir, who)
 		}
-		return nil, fmt.Errorf("embedded engine: chdb_connect(%s) failed; is the directory writable, or is another data directory already open in this process?", dataDir)
+		return nil, fmt.Errorf("embedded engine: chdb_connect(%s) failed; is the directory writable and not held by another program? (libchdb printed its reason above)", dataDir)
 	}
 	native := *handle
 	if native == 0 {
 		return nil, fmt.Errorf("embedded engine: chdb_connect(%s) returned an empty connection", dataDir)
 	}
-	c := &conn{lib: lib, handle: handle, native: native, path: dataDir, sem: make(chan struct{}, 1)}
+	c := &conn{lib: lib, handle: handle, native: native, path: dataDir, gate: newGate()}
 	return c, nil
 }
 
@@ -58,19 +60,25 @@ func connect(lib *library, dataDir string) (*conn, error) {
 type result struct {
 	data        []byte
 	rowsWritten uint64
+	took        time.Duration // running time, without the wait for the gate
 }
 
-// run executes one statement on database db. If ctx ends first, run returns
-// ctx.Err() at once; the statement (which libchdb cannot interrupt) finishes
-// in the background and releases the connection when done.
+// run executes one statement on database db, in ctx's lane (queries.
+// Interactive). If ctx ends first, run returns ctx.Err() at once; the
+// statement (which libchdb cannot interrupt) finishes in the background and
+// releases the connection when done. The running time is reported to ctx's
+// statement clock (queries.TimeStatements).
 func (c *conn) run(ctx context.Context, db, query, format string, params []queries.Param) (result, error) {
-	select {
-	case c.sem <- struct{}{}:
-	case <-ctx.Done():
-		return result{}, ctx.Err()
+	interactive := queries.IsInteractive(ctx)
+	if err := c.gate.enter(ctx, interactive); err != nil {
+		return result{}, err
+	}
+	var requestDone <-chan struct{}
+	if interactive {
+		requestDone = ctx.Done()
 	}
 	if err := ctx.Err(); err != nil {
-		<-c.sem
+		c.gate.leave(false, nil)
 		return result{}, err
 	}
 	type outcome struct {
@@ -79,7 +87,8 @@ func (c *conn) run(ctx context.Context, db, query, format string, params []queri
 	}
 	done := make(chan outcome, 1)
 	go func() {
-		defer func() { <-c.sem }()
+		defer c.gate.leave(interactive, requestDone)
+		start := time.Now()
 		if c.currentDB != db {
 			// db was checked against identRE when the engine opened.
 			if _, err := c.call("USE `"+db+"`", "Null", nil); err != nil {
@@ -89,6 +98,8 @@ func (c *conn) run(ctx context.Context, db, query, format string, params []queri
 			c.currentDB = db
 		}
 		res, err := c.call(query, format, params)
+		res.took = time.Since(start)
+		queries.NoteStatementTime(ctx, res.took)
 		done <- outcome{res, err}
 	}()
 	select {
@@ -99,7 +110,7 @@ func (c *conn) run(ctx context.Context, db, query, format string, params []queri
 	}
 }
 
-// call runs one statement; the caller holds sem.
+// call runs one statement; the caller holds the gate.
 func (c *conn) call(query, format string, params []queries.Param) (result, error) {
 	res, err := c.send(query, format, params)
 	if err != nil {
@@ -122,7 +133,7 @@ func (c *conn) call(query, format string, params []queries.Param) (result, error
 }
 
 // send hands one statement to libchdb and returns its result handle (0 for
-// none), which the caller destroys; the caller holds sem.
+// none), which the caller destroys; the caller holds the gate.
 func (c *conn) send(query, format string, params []queries.Param) (uintptr, error) {
 	n := len(params)
 	names := make([]*byte, n+1)
@@ -154,7 +165,7 @@ func (c *conn) send(query, format string, params []queries.Param) (uintptr, erro
 // written — the RowBinaryWithNamesAndTypes header, the first rows — and puts
 // it in front of the next statement's result, which then decodes with the
 // failed statement's columns (a throwIf half-way through a scan, then
-// SELECT currentDatabase(), gave 28 UInt8 rows). The caller holds sem.
+// SELECT currentDatabase(), gave 28 UInt8 rows). The caller holds the gate.
 func (c *conn) drain() {
 	if res, _ := c.send("SELECT 1", "Null", nil); res != 0 {
 		c.lib.destroyResult(res)
@@ -163,8 +174,8 @@ func (c *conn) drain() {
 
 // close closes the native connection; the caller ensures nothing runs.
 func (c *conn) close() {
-	c.sem <- struct{}{}
-	defer func() { <-c.sem }()
+	_ = c.gate.enter(context.Background(), false)
+	defer c.gate.leave(false, nil)
 	if c.handle != nil {
 		saved := saveSignals()
 		c.lib.closeConn(c.handle)

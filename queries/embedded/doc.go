@@ -7,5 +7,10 @@
 //
 // libchdb allows one connection per process and one statement at a time on
 // it: Open hands out engines that share that connection, each bound to its own
-// database, and a mutex serialises every call into the library.
+// database, and a gate lets one statement in at a time — a reader's
+// (queries.Interactive) before any background work waiting, so a load holds
+// a reader for one statement at most, not for all of them. Background
+// statements are kept short to make that wait short: a batch is inserted
+// in chunks sized by time (queries.Pace, DefaultStatementTarget), as are
+// queries.Store's copies and the panel rebuilds' slices.
 package embedded

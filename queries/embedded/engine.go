@@ -7,8 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/imscope/imscope/queries"
 )
@@ -38,6 +40,10 @@ type Engine struct {
 
 	typesMu sync.Mutex
 	types   map[string][]column // table → columns, for RowBinary batches
+
+	pacesMu sync.Mutex
+	paces   map[string]*queries.Pace // table → chunk sizing of inserts (batch.go)
+	loads   atomic.Int64             // chunks loaded, for tests
 }
 
 var _ queries.Engine = (*Engine)(nil)
@@ -101,7 +107,7 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 		}
 		proc = c
 	}
-	e := &Engine{c: proc, db: opts.Database, tempDir: tmp, log: opts.Logger, types: map[string][]column{}}
+	e := &Engine{c: proc, db: opts.Database, tempDir: tmp, log: opts.Logger, types: map[string][]column{}, paces: map[string]*queries.Pace{}}
 	procRefs++
 	// CREATE DATABASE runs in "default" so that USE of a missing database cannot fail first.
 	if _, err := e.c.run(ctx, "default", "CREATE DATABASE IF NOT EXISTS `"+e.db+"`", "Null", nil); err != nil {
@@ -123,8 +129,26 @@ func (e *Engine) Exec(ctx context.Context, query string, params ...queries.Param
 	if e.closed.Load() {
 		return queries.ErrClosed
 	}
-	_, err := e.c.run(ctx, e.db, query, "Null", params)
+	res, err := e.c.run(ctx, e.db, query, "Null", params)
+	e.noteSlow(query, res.took)
 	return err
+}
+
+// slowStatement is how long a statement may hold the engine before it is
+// logged (at debug level): the embedded engine runs one at a time, so a
+// reader arriving meanwhile waits that long.
+const slowStatement = 250 * time.Millisecond
+
+// noteSlow logs a statement that held the engine long.
+func (e *Engine) noteSlow(query string, took time.Duration) {
+	if took < slowStatement {
+		return
+	}
+	q := strings.Join(strings.Fields(query), " ")
+	if len(q) > 160 {
+		q = q[:160] + "…"
+	}
+	e.log.Debug("a statement held the engine long", "took", took.Round(time.Millisecond), "statement", q)
 }
 
 // Query implements queries.Engine. The whole result is read into memory
@@ -134,6 +158,7 @@ func (e *Engine) Query(ctx context.Context, query string, params ...queries.Para
 		return nil, queries.ErrClosed
 	}
 	res, err := e.c.run(ctx, e.db, query, "RowBinaryWithNamesAndTypes", params)
+	e.noteSlow(query, res.took)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,12 @@
 -- networks it read with the row count, so rows that landed since (a
 -- network it did not see) are left out, and the count tells that the build
 -- is already stale. Records with no activity do not count.
+--
+-- One statement builds the users whose key is in [{lo}, {hi}]: a period is
+-- built a slice of the key space at a time (queries.buildPanel), each slice
+-- a short statement, so that readers, whom the embedded engine runs between
+-- statements, never wait for a whole period. A user's rows all fall in one
+-- slice, and readers see none of the generation until it is recorded.
 INSERT INTO panel_users (period, generation, segment, user_key, lead, mask)
 SELECT
     {period:Date},
@@ -22,4 +28,5 @@ WHERE period = {period:Date}
   AND (active_days > 0 OR messages > 0)
   AND has({networks:Array(String)}, toString(network))
   AND ({all_segments:Bool} OR segment != '')
+  AND user_key BETWEEN {lo:UInt64} AND {hi:UInt64}
 GROUP BY seg, user_key

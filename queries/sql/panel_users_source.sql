@@ -1,10 +1,7 @@
--- What a build of one panel period reads first, in one snapshot: the rows
--- it will stand for (their count and hash sum, as panel_users_state.sql
--- computes them) and the period's networks, sorted, whose positions
--- panel_users.lead and .mask use.
-SELECT
-    count() AS source_rows,
-    sum(cityHash64(user_key, network, segment, active_days, messages)) AS source_hash,
-    arraySort(groupUniqArray(toString(network))) AS networks
+-- The networks of one panel period, sorted, whose positions panel_users.lead
+-- and .mask use. A build reads them after the period's row count and hash
+-- sum (panel_users_state.sql) and records that count and sum: rows landing
+-- after the count make the build stale, whatever the networks say.
+SELECT arraySort(arrayMap(n -> toString(n), groupUniqArray(network))) AS networks
 FROM panel_activity
 WHERE period = {period:Date}

@@ -1,0 +1,16 @@
+-- The stored events among ids, as they stand after their latest change
+-- (deleted ones left out): an import compares its rows with them. Columns
+-- are qualified with e. because the aliases reuse their names.
+SELECT e.event_id,
+       argMax(e.at, e.changed_at)          AS at,
+       argMax(e.date_only, e.changed_at)   AS date_only,
+       argMax(e.title, e.changed_at)       AS title,
+       argMax(e.description, e.changed_at) AS description,
+       argMax(e.networks, e.changed_at)    AS networks,
+       argMax(e.bridges, e.changed_at)     AS bridges,
+       argMax(e.link, e.changed_at)        AS link,
+       argMax(e.deleted, e.changed_at)     AS deleted
+FROM events AS e
+WHERE e.event_id IN {ids:Array(String)}
+GROUP BY e.event_id
+HAVING NOT deleted
