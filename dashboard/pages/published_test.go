@@ -128,6 +128,34 @@ func TestReachWhatIfSource(t *testing.T) {
 	}
 }
 
+// TestReachWhatIfWithoutPanel: with only the seed's published figures — no
+// panel, so nothing of multi-homing to draw — the page still says what to
+// load for that, and offers the merger what-if on the published shares:
+// "what if ranks 2–5 united" has its answer, without the bridge part,
+// which needs the panel.
+func TestReachWhatIfWithoutPanel(t *testing.T) {
+	h := publishedSite(t, "pages_published_reach", "im-share-q3.csv")
+	for _, lang := range []string{"en", "zh-CN"} {
+		path := "/reach?merge=wangwang,fetion,msn,skype&lang=" + lang
+		w := dashtest.Get(t, h, path)
+		body := w.Body.String()
+		if w.Code != http.StatusOK || strings.Contains(body, "notice error") {
+			t.Fatalf("%s: %d %s", path, w.Code, noticeTextRE.FindString(body))
+		}
+		for _, want := range []string{`class="empty`, `id="scenario"`, `name="merge" value="qq"`, `name="merge" value="msn" checked`, `id="merge-result"`, "Analysys International · users"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s: no %q", path, want)
+			}
+		}
+		if strings.Contains(body, `name="bridge"`) || strings.Contains(body, `name="bridges"`) {
+			t.Errorf("%s: offers bridges without a panel", path)
+		}
+	}
+	if body := dashtest.Get(t, h, "/reach").Body.String(); !strings.Contains(body, `id="scenario"`) || strings.Contains(body, `id="merge-result"`) {
+		t.Errorf("/reach without a merger asked: the form, and no answer, expected")
+	}
+}
+
 // TestOverviewPublishedBases: with only published figures of three bases,
 // the Overview shows the first basis's leader and HHI rather than the
 // API's refusal to mix them.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/imscope/imscope/analytics"
 	"github.com/imscope/imscope/dashboard/api"
 	"github.com/imscope/imscope/dashboard/charts"
 )
@@ -29,6 +30,9 @@ type ReachView struct {
 	BridgePresets              []navLink
 	Hidden                     []field
 	Empty                      bool
+	// MergeOnly: no panel is stored, so the what-if asks only about
+	// mergers, which shares answer alone.
+	MergeOnly bool
 }
 
 func (s *Site) buildReach(p *pageCtx) error {
@@ -45,6 +49,7 @@ func (s *Site) buildReach(p *pageCtx) error {
 	md := res.(api.MultiHomingData)
 	if md.Period == nil {
 		v.Empty = true
+		p.mergeWithoutPanel(&v)
 		p.view.Content = v
 		return nil
 	}
@@ -68,29 +73,67 @@ func (s *Site) buildReach(p *pageCtx) error {
 	v.BridgePresets = p.bridgePresets(md)
 	v.MergeOptions = p.mergeOptions(md)
 	v.Source = p.sourceOptions()
-	if m := p.values.Get(api.ParamMerge); m != "" {
-		mres, _, err := p.askSourced("/scenario/merge", api.ParamMerge, m)
-		if err != nil {
-			p.fail(err)
-		} else if mdata := mres.(api.MergeData); len(mdata.Periods) > 0 {
-			last := mdata.Periods[len(mdata.Periods)-1]
-			v.Merge = &last
-			v.MergeSource = p.T("source." + mdata.Source)
-			if mdata.Source == "published" {
-				v.MergeSource += " · " + mdata.Publisher + " · " + mdata.Basis
-			}
-			if last.DeltaHHIMin != nil && last.DeltaHHIMax != nil && *last.DeltaHHIMax-*last.DeltaHHIMin > 1e-9 {
-				v.MergeInterval = p.T("share.interval", oneDecimal(*last.DeltaHHIMin), oneDecimal(*last.DeltaHHIMax))
-			}
-			names := make([]string, len(mdata.Merge))
-			for i, id := range mdata.Merge {
-				names[i] = p.view.Net(id)
-			}
-			v.MergeNames = strings.Join(names, " + ")
-		}
-	}
+	p.mergeResult(&v)
 	p.view.Content = v
 	return nil
+}
+
+// mergeWithoutPanel offers the what-if's merger when no panel is stored:
+// shares — published ones, when that is all there is — answer "what if
+// these networks merged" without one. Bridges need the panel, so the form
+// asks only about mergers (MergeOnly).
+func (p *pageCtx) mergeWithoutPanel(v *ReachView) {
+	res, _, err := p.askSourced("/share")
+	if err != nil {
+		return // the empty state says what to load
+	}
+	sd := res.(api.ShareData)
+	if len(sd.Periods) == 0 {
+		return
+	}
+	chosen := map[string]bool{}
+	for _, id := range strings.Split(p.values.Get(api.ParamMerge), ",") {
+		chosen[id] = true
+	}
+	for _, sh := range sd.Periods[len(sd.Periods)-1].Shares {
+		if sh.Network != analytics.OtherNetwork {
+			v.MergeOptions = append(v.MergeOptions, option{Value: sh.Network, Label: p.view.Net(sh.Network), Color: p.netColor(sh.Network), Selected: chosen[sh.Network]})
+		}
+	}
+	v.MergeOnly = len(v.MergeOptions) > 0
+	v.Source = p.sourceOptions()
+	p.mergeResult(v)
+}
+
+// mergeResult answers the what-if's merger, when one is asked for.
+func (p *pageCtx) mergeResult(v *ReachView) {
+	m := p.values.Get(api.ParamMerge)
+	if m == "" {
+		return
+	}
+	mres, _, err := p.askSourced("/scenario/merge", api.ParamMerge, m)
+	if err != nil {
+		p.fail(err)
+		return
+	}
+	mdata := mres.(api.MergeData)
+	if len(mdata.Periods) == 0 {
+		return
+	}
+	last := mdata.Periods[len(mdata.Periods)-1]
+	v.Merge = &last
+	v.MergeSource = p.T("source." + mdata.Source)
+	if mdata.Source == "published" {
+		v.MergeSource += " · " + mdata.Publisher + " · " + mdata.Basis
+	}
+	if last.DeltaHHIMin != nil && last.DeltaHHIMax != nil && *last.DeltaHHIMax-*last.DeltaHHIMin > 1e-9 {
+		v.MergeInterval = p.T("share.interval", oneDecimal(*last.DeltaHHIMin), oneDecimal(*last.DeltaHHIMax))
+	}
+	names := make([]string, len(mdata.Merge))
+	for i, id := range mdata.Merge {
+		names[i] = p.view.Net(id)
+	}
+	v.MergeNames = strings.Join(names, " + ")
 }
 
 // pBridge is the what-if form's checkboxes of networks to bridge, by name:
