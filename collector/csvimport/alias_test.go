@@ -8,7 +8,6 @@ import (
 
 	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/collector"
-	"github.com/imscope/imscope/queries"
 	"github.com/imscope/imscope/queries/enginetest"
 )
 
@@ -45,7 +44,7 @@ func TestImportAliases(t *testing.T) {
 			if run.Status != "ok" {
 				t.Fatalf("import %s: %s %q", run.Status, run.Error, run.Warnings)
 			}
-			if got := storedColumn(t, e, tc.query); !slices.Equal(got, tc.want) {
+			if got := enginetest.Column(t, e, tc.query); !slices.Equal(got, tc.want) {
 				t.Errorf("stored %q, want %q", got, tc.want)
 			}
 			if len(run.Warnings) != 1 || !strings.Contains(run.Warnings[0], `network "icq" is not in the catalog`) {
@@ -53,26 +52,4 @@ func TestImportAliases(t *testing.T) {
 			}
 		})
 	}
-}
-
-// storedColumn returns the first column of query's rows.
-func storedColumn(t *testing.T, e queries.Engine, query string) []string {
-	t.Helper()
-	rows, err := e.Query(context.Background(), query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/imscope/imscope"
 	"github.com/imscope/imscope/collector"
-	"github.com/imscope/imscope/queries"
 	"github.com/imscope/imscope/queries/enginetest"
 )
 
@@ -43,14 +42,14 @@ func TestProsodyAliases(t *testing.T) {
 		t.Fatalf("run %s: %s %q", run.Status, run.Error, run.Warnings)
 	}
 
-	if got, want := distinct(t, e, "SELECT DISTINCT network FROM usage_samples WHERE metric = 'active_users_30d' ORDER BY network"),
+	if got, want := enginetest.Column(t, e, "SELECT DISTINCT network FROM usage_samples WHERE metric = 'active_users_30d' ORDER BY network"),
 		[]string{"b.example.test", "example", "qq"}; !slices.Equal(got, want) {
 		t.Errorf("active_users_30d rows are stored under %q, want %q", got, want)
 	}
-	if got := distinct(t, e, "SELECT DISTINCT network FROM usage_samples WHERE network IN ('xmpp.qq.example', 'a.example.test')"); len(got) != 0 {
+	if got := enginetest.Column(t, e, "SELECT DISTINCT network FROM usage_samples WHERE network IN ('xmpp.qq.example', 'a.example.test')"); len(got) != 0 {
 		t.Errorf("rows stored under the aliases themselves: %q", got)
 	}
-	if got, want := distinct(t, e, "SELECT DISTINCT concat(from_network, '>', to_network) FROM bridge_traffic WHERE failures > 0"),
+	if got, want := enginetest.Column(t, e, "SELECT DISTINCT concat(from_network, '>', to_network) FROM bridge_traffic WHERE failures > 0"),
 		[]string{"xmpp-federation>example"}; !slices.Equal(got, want) {
 		t.Errorf("failed federation routes = %q, want %q (the host's alias at the bridge's end)", got, want)
 	}
@@ -63,26 +62,4 @@ func TestProsodyAliases(t *testing.T) {
 	if len(unknown) != 1 || !strings.Contains(unknown[0], `"b.example.test"`) {
 		t.Errorf("unknown-network warnings = %q, want one, for b.example.test", unknown)
 	}
-}
-
-// distinct returns the first column of query's rows, as strings.
-func distinct(t *testing.T, e queries.Engine, query string) []string {
-	t.Helper()
-	rows, err := e.Query(context.Background(), query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
