@@ -52,34 +52,7 @@ func TestGolden(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			js, err := tc.c.JSON()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if strings.Contains(string(js), "</script") || strings.Contains(string(js), "<script") {
-				t.Errorf("unescaped markup in %s", js)
-			}
-			if strings.Contains(string(js), "__f__") {
-				t.Error("a JavaScript function in the option: charts are data only")
-			}
-			var buf bytes.Buffer
-			if err := json.Indent(&buf, []byte(js), "", "  "); err != nil {
-				t.Fatal(err)
-			}
-			buf.WriteByte('\n')
-			path := filepath.Join("testdata", tc.name+".json")
-			if *update {
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("%s differs from %s:\n%s", tc.name, path, buf.String())
-			}
+			checkGolden(t, tc.name, tc.c)
 		})
 	}
 }
@@ -163,5 +136,40 @@ func TestGraphIsolated(t *testing.T) {
 	linkedOnly := Graph(Meta{ID: "g"}, []Node{{ID: "fetion", Value: 50}, {ID: "msn", Value: 30}}, []Link{{Source: "fetion", Target: "msn", Value: 10}}, g)
 	if l := seriesOf(linkedOnly)[0]["layout"]; l != "circular" {
 		t.Errorf("without unlinked nodes the layout is %v", l)
+	}
+}
+
+// checkGolden compares chart c's option JSON, indented, with
+// testdata/NAME.json (-update rewrites it), after checking that it carries
+// no markup a page could run and no JavaScript function: charts are data.
+func checkGolden(t *testing.T, name string, c Chart) {
+	t.Helper()
+	js, err := c.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(js), "</script") || strings.Contains(string(js), "<script") {
+		t.Errorf("unescaped markup in %s", js)
+	}
+	if strings.Contains(string(js), "__f__") {
+		t.Error("a JavaScript function in the option: charts are data only")
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, []byte(js), "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	buf.WriteByte('\n')
+	path := filepath.Join("testdata", name+".json")
+	if *update {
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("%s differs from %s:\n%s", name, path, buf.String())
 	}
 }

@@ -1,11 +1,6 @@
 package charts
 
 import (
-	"bytes"
-	"encoding/json"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -29,31 +24,7 @@ func TestFoldNotesGolden(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			js, err := tc.c.JSON()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if strings.Contains(string(js), "<script") || strings.Contains(string(js), "</script") {
-				t.Errorf("unescaped markup in %s", js)
-			}
-			var buf bytes.Buffer
-			if err := json.Indent(&buf, []byte(js), "", "  "); err != nil {
-				t.Fatal(err)
-			}
-			buf.WriteByte('\n')
-			path := filepath.Join("testdata", tc.name+".json")
-			if *update {
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("%s differs from %s:\n%s", tc.name, path, buf.String())
-			}
+			checkGolden(t, tc.name, tc.c)
 		})
 	}
 	trend := seriesOf(cases[0].c)

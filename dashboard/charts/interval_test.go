@@ -1,10 +1,6 @@
 package charts
 
 import (
-	"bytes"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -22,31 +18,7 @@ func TestIntervalGolden(t *testing.T) {
 			{Name: "popo", Values: []*float64{f(1), nil}, Notes: []string{"published as no more than 1% " + hostile, ""}}}, Percent)
 	for name, c := range map[string]Chart{"interval_band": band, "published_points": points} {
 		t.Run(name, func(t *testing.T) {
-			js, err := c.JSON()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if strings.Contains(string(js), "<script") || strings.Contains(string(js), "</script") {
-				t.Errorf("unescaped markup in %s", js)
-			}
-			var buf bytes.Buffer
-			if err := json.Indent(&buf, []byte(js), "", "  "); err != nil {
-				t.Fatal(err)
-			}
-			buf.WriteByte('\n')
-			path := filepath.Join("testdata", name+".json")
-			if *update {
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("%s differs from %s:\n%s", name, path, buf.String())
-			}
+			checkGolden(t, name, c)
 		})
 	}
 	// The band: base and width stacked, out of the tooltip, the edges as
