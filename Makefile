@@ -17,7 +17,7 @@ LISTEN   ?= :8080
 # PDFs render in Chromium.
 TEST_APT := clickhouse-server prosody prosody-modules ejabberd erlang-p1-oauth2 wrk chromium poppler-utils fonts-noto-cjk
 
-.PHONY: run test deps build bench fuzz lint clean
+.PHONY: run test deps build image bench fuzz lint clean
 
 run: build
 	$(BIN) serve --demo --data $(DATA) --listen $(LISTEN)
@@ -33,6 +33,11 @@ deps:
 # deps first: the dashboard embeds ECharts, which make deps puts beside it.
 build: deps
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/imscope
+
+# The container image (cmd/imscope/Dockerfile; docs/deploy.md): it fetches
+# ECharts itself, so this needs Docker, not make deps.
+image:
+	docker build -f cmd/imscope/Dockerfile --build-arg VERSION=$(VERSION) -t imscope:$(VERSION) .
 
 # Benchmarks: figures go into BENCHMARKS.md (see there for each command).
 bench: deps

@@ -34,27 +34,43 @@ func mustAsk(tb testing.TB, f imscope.Filter) analytics.Question {
 }
 
 // engines opens every engine available on a fresh, migrated database: the
-// embedded one always, a server too when IMSCOPE_TEST_CLICKHOUSE is set. The
-// same questions must get the same answers from each.
+// embedded one always, the embedded one laid out as on a cluster (over a
+// cluster of one shard, itself: enginetest.OnOneShard), and a server too
+// when IMSCOPE_TEST_CLICKHOUSE is set. The same questions must get the same
+// answers from each.
 func engines(t *testing.T, db string) map[string]queries.Engine {
 	t.Helper()
 	ctx := context.Background()
-	out := map[string]queries.Engine{}
-	e, err := embedded.Open(ctx, embedded.Options{DataDir: dataDir, Database: db})
+	cfg, err := enginetest.OneShardConfig(dataDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out["embedded"] = e
+	open := func(db string) queries.Engine {
+		e, err := embedded.Open(ctx, embedded.Options{DataDir: dataDir, Database: db, ConfigFile: cfg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	out := map[string]queries.Engine{
+		"embedded":          open(db),
+		"one-shard cluster": enginetest.OnOneShard(t, open(db+"_cluster"), db+"_cluster"),
+	}
 	if url := os.Getenv("IMSCOPE_TEST_CLICKHOUSE"); url != "" {
-		s, err := server.Open(ctx, server.Options{URL: url, Database: db})
+		s, err := server.Open(ctx, server.Options{URL: url, Database: db,
+			Cluster: os.Getenv("IMSCOPE_TEST_CLUSTER"), Replicated: os.Getenv("IMSCOPE_TEST_REPLICATED") == "1"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		out["server"] = s
 	}
-	for _, e := range out {
+	for name, e := range out {
 		t.Cleanup(func() {
-			_ = e.Exec(context.Background(), "DROP DATABASE IF EXISTS "+queries.QuoteIdentifier(db))
+			dropped := db
+			if name == "one-shard cluster" {
+				dropped += "_cluster"
+			}
+			_ = e.Exec(context.Background(), "DROP DATABASE IF EXISTS "+queries.QuoteIdentifier(dropped)+queries.LayoutOf(e).OnCluster())
 			e.Close()
 		})
 		if _, err := queries.Migrate(ctx, e, queries.Schema(), nil); err != nil {

@@ -24,10 +24,13 @@ var migrationName = regexp.MustCompile(`^(\d{3,})_[a-z0-9_]+\.sql$`)
 
 // Migration is one schema file.
 type Migration struct {
-	Version  uint32
-	Name     string // file name
-	Checksum string // sha256 of the file, to notice an edited applied migration
-	SQL      string
+	Version uint32
+	Name    string // file name
+	// Checksum is the sha256 of the file rendered for one node, to notice an
+	// edited applied migration. It is the same in every layout, and the same
+	// as before the files became templates (RenderSQL).
+	Checksum string
+	SQL      string // the file: a template for RenderSQL
 }
 
 // LoadMigrations reads NNN_name.sql files from fsys in version order.
@@ -55,7 +58,11 @@ func LoadMigrations(fsys fs.FS) ([]Migration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("cannot read migration %s: %w", e.Name(), err)
 		}
-		sum := sha256.Sum256(b)
+		single, err := RenderSQL(e.Name(), string(b), Layout{})
+		if err != nil {
+			return nil, fmt.Errorf("migration %w", err)
+		}
+		sum := sha256.Sum256([]byte(single))
 		out = append(out, Migration{Version: uint32(v), Name: e.Name(), Checksum: hex.EncodeToString(sum[:]), SQL: string(b)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
@@ -68,7 +75,9 @@ func LoadMigrations(fsys fs.FS) ([]Migration, error) {
 // half-way can simply run again; a migration that backfills a table drops it
 // first, so that running it again starts the table over. A migration is
 // recorded only once all its statements succeeded. A failing migration stops
-// with its file name and statement.
+// with its file name and statement. Each file is rendered for e's Layout: on
+// a cluster, schema_migrations itself spans the cluster and every statement
+// runs ON CLUSTER (execDDL).
 func Migrate(ctx context.Context, e Engine, fsys fs.FS, log *slog.Logger) ([]string, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -77,7 +86,8 @@ func Migrate(ctx context.Context, e Engine, fsys fs.FS, log *slog.Logger) ([]str
 	if err != nil {
 		return nil, err
 	}
-	if err := e.Exec(ctx, sqlMigrationsTable); err != nil {
+	layout := LayoutOf(e)
+	if err := execTemplate(ctx, e, "migrations_table.sql", sqlMigrationsTable, layout); err != nil {
 		return nil, fmt.Errorf("cannot create schema_migrations: %w", err)
 	}
 	applied, err := appliedMigrations(ctx, e)
@@ -92,13 +102,13 @@ func Migrate(ctx context.Context, e Engine, fsys fs.FS, log *slog.Logger) ([]str
 			}
 			continue
 		}
-		stmts, err := SplitStatements(m.SQL)
+		stmts, err := renderStatements(m.Name, m.SQL, layout)
 		if err != nil {
-			return ran, fmt.Errorf("migration %s: %w", m.Name, err)
+			return ran, fmt.Errorf("migration %w", err)
 		}
 		start := time.Now()
 		for i, s := range stmts {
-			if err := e.Exec(ctx, s); err != nil {
+			if err := execDDL(ctx, e, layout, s); err != nil {
 				return ran, fmt.Errorf("migration %s, statement %d: %w", m.Name, i+1, err)
 			}
 		}
@@ -111,6 +121,38 @@ func Migrate(ctx context.Context, e Engine, fsys fs.FS, log *slog.Logger) ([]str
 		ran = append(ran, m.Name)
 	}
 	return ran, nil
+}
+
+// Statements are m's statements rendered for l, in order.
+func (m Migration) Statements(l Layout) ([]string, error) {
+	return renderStatements(m.Name, m.SQL, l)
+}
+
+// renderStatements renders a statement file for layout and splits it.
+func renderStatements(name, text string, layout Layout) ([]string, error) {
+	sql, err := RenderSQL(name, text, layout)
+	if err != nil {
+		return nil, err
+	}
+	stmts, err := SplitStatements(sql)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return stmts, nil
+}
+
+// execTemplate renders a statement file for layout and runs its statements.
+func execTemplate(ctx context.Context, e Engine, name, text string, layout Layout) error {
+	stmts, err := renderStatements(name, text, layout)
+	if err != nil {
+		return err
+	}
+	for _, s := range stmts {
+		if err := execDDL(ctx, e, layout, s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func appliedMigrations(ctx context.Context, e Engine) (map[uint32]string, error) {

@@ -13,7 +13,7 @@ var (
 	sqlPanelUsersBuild      = mustSQL("panel_users_build.sql")
 	sqlPanelUsersRecord     = mustSQL("panel_users_record.sql")
 	sqlPanelUsersSuperseded = mustSQL("panel_users_superseded.sql")
-	sqlPanelUsersDrop       = mustSQL("panel_users_drop.sql")
+	sqlPanelUsersDrop       = mustLayoutSQL("panel_users_drop.sql")
 )
 
 // maxBuildNetworks is how many networks a panel period may name and still
@@ -175,7 +175,7 @@ func buildPanel(ctx context.Context, e Engine, period time.Time, now panelBuild)
 		return b, fmt.Errorf("cannot list superseded builds of panel period %s: %w", day, err)
 	}
 	for _, g := range old {
-		if err := e.Exec(ctx, sqlPanelUsersDrop, Named("period", period), Named("generation", g)); err != nil {
+		if err := sqlPanelUsersDrop.exec(ctx, e, Named("period", period), Named("generation", g)); err != nil {
 			return b, fmt.Errorf("cannot drop a superseded build of panel period %s: %w", day, err)
 		}
 	}

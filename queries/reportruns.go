@@ -10,7 +10,7 @@ import (
 var (
 	sqlReportRunsRecent        = mustSQL("report_runs_recent.sql")
 	sqlReportRunsLastScheduled = mustSQL("report_runs_last_scheduled.sql")
-	sqlReportRunsDelete        = mustSQL("report_runs_delete.sql")
+	sqlReportRunsDelete        = mustLayoutSQL("report_runs_delete.sql")
 	sqlReportRunByID           = mustSQL("report_run_by_id.sql")
 	sqlReportRunsInterrupted   = mustSQL("report_runs_interrupted.sql")
 )
@@ -192,7 +192,7 @@ func DeleteReportRuns(ctx context.Context, e Engine, report string, runIDs []str
 	if len(runIDs) == 0 {
 		return nil
 	}
-	if err := e.Exec(ctx, sqlReportRunsDelete, Named("report", report), Named("ids", runIDs)); err != nil {
+	if err := sqlReportRunsDelete.exec(ctx, e, Named("report", report), Named("ids", runIDs)); err != nil {
 		return fmt.Errorf("cannot delete runs of report %s: %w", report, err)
 	}
 	return nil

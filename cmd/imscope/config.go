@@ -70,6 +70,16 @@ type EngineConfig struct {
 	ClickHouse SecretURL `yaml:"clickhouse"`
 	// QueryTimeout bounds every query.
 	QueryTimeout time.Duration `yaml:"query_timeout"`
+	// Cluster lays the database out over this cluster of the ClickHouse
+	// servers (their remote_servers): local tables on every node and
+	// Distributed tables in front (queries.Layout). Set it before the first
+	// start: an existing single-node database is not converted.
+	Cluster string `yaml:"cluster"`
+	// Replicated makes the cluster's tables ReplicatedMergeTree and friends
+	// (each server needs Keeper and its own {shard} and {replica} macros).
+	Replicated bool `yaml:"replicated"`
+	// DDLTimeout bounds the wait for every node to run a schema change.
+	DDLTimeout time.Duration `yaml:"ddl_timeout"`
 }
 
 // NetworkConfig is one entry of the network catalog: the networks the
@@ -105,6 +115,9 @@ var configEnv = []struct{ key, env string }{
 	{"engine.database", "IMSCOPE_DATABASE"},
 	{"engine.clickhouse", "IMSCOPE_CLICKHOUSE"},
 	{"engine.query_timeout", "IMSCOPE_QUERY_TIMEOUT"},
+	{"engine.cluster", "IMSCOPE_CLUSTER"},
+	{"engine.replicated", "IMSCOPE_REPLICATED"},
+	{"engine.ddl_timeout", "IMSCOPE_DDL_TIMEOUT"},
 	{"public_url", "IMSCOPE_PUBLIC_URL"},
 	{"reports.dir", "IMSCOPE_REPORTS_DIR"},
 	{"dashboard.require_login", "IMSCOPE_REQUIRE_LOGIN"},
@@ -129,6 +142,7 @@ func defaultConfig() *Config {
 			Data:         "./data",
 			Database:     "imscope",
 			QueryTimeout: 30 * time.Second,
+			DDLTimeout:   3 * time.Minute,
 		},
 		Reports:   defaultReportsConfig(),
 		Dashboard: defaultDashboardConfig(),
@@ -222,6 +236,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("engine.database", c.Engine.Database),
 		slog.String("engine.clickhouse", c.Engine.ClickHouse.String()),
 		slog.Duration("engine.query_timeout", c.Engine.QueryTimeout),
+		slog.String("engine.cluster", c.Engine.Cluster),
+		slog.Bool("engine.replicated", c.Engine.Replicated),
 		slog.String("networks", strings.Join(ids, ",")),
 	)
 }
@@ -324,6 +340,23 @@ func (e EngineConfig) validate(p *yamlconf.Problems) {
 	}
 	if e.QueryTimeout <= 0 {
 		p.Errorf("engine.query_timeout", "must be positive, not %s", e.QueryTimeout)
+	}
+	e.validateCluster(p)
+}
+
+// validateCluster: a cluster is a thing of ClickHouse servers, named like
+// a database; replication needs a cluster.
+func (e EngineConfig) validateCluster(p *yamlconf.Problems) {
+	switch {
+	case e.Cluster != "" && e.ClickHouse == "":
+		p.Errorf("engine.cluster", "needs ClickHouse servers (engine.clickhouse); the embedded engine is one process")
+	case e.Cluster != "" && !configDatabaseRE.MatchString(e.Cluster):
+		p.Errorf("engine.cluster", "%q is not a valid cluster name (letters, digits and _, not starting with a digit, at most 64)", e.Cluster)
+	case e.Replicated && e.Cluster == "":
+		p.Errorf("engine.replicated", "needs a cluster (engine.cluster)")
+	}
+	if e.Cluster != "" && e.DDLTimeout <= 0 {
+		p.Errorf("engine.ddl_timeout", "must be positive, not %s", e.DDLTimeout)
 	}
 }
 

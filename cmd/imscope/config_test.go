@@ -133,6 +133,11 @@ func TestConfigOverrides(t *testing.T) {
 			cfgTestEqual(t, "engine.query_timeout", c.Engine.QueryTimeout, time.Minute)
 			cfgTestEqual(t, "EngineKind", c.EngineKind(), "server")
 		}},
+		{"cluster from env", cfgTestEnv(map[string]string{"IMSCOPE_CLICKHOUSE": "clickhouse://u:p@ch:9000/x", "IMSCOPE_CLUSTER": "imscope", "IMSCOPE_REPLICATED": "true"}), nil, func(t *testing.T, c *Config) {
+			cfgTestEqual(t, "engine.cluster", c.Engine.Cluster, "imscope")
+			cfgTestEqual(t, "engine.replicated", c.Engine.Replicated, true)
+			cfgTestEqual(t, "engine.ddl_timeout", c.Engine.DDLTimeout, 3*time.Minute) // default
+		}},
 		{"flags over env", env, []configFlag{
 			{Key: "listen", Name: "--listen", Value: ":0"},
 			{Key: "engine.clickhouse", Name: "--clickhouse", Value: ""},
@@ -203,6 +208,12 @@ func TestConfigErrors(t *testing.T) {
 			want: `IMSCOPE_QUERY_TIMEOUT: "soon" is not a duration (like 30s, 2m or 1h30m)`},
 		{name: "env blamed over file line", file: "env.yaml", env: map[string]string{"IMSCOPE_LOG_LEVEL": "trace"},
 			want: `IMSCOPE_LOG_LEVEL: "trace" is not one of debug, info, warn, error`},
+		{name: "cluster on the embedded engine", env: map[string]string{"IMSCOPE_CLUSTER": "prod"},
+			want: `IMSCOPE_CLUSTER: needs ClickHouse servers (engine.clickhouse); the embedded engine is one process`},
+		{name: "replicated without a cluster", env: map[string]string{"IMSCOPE_CLICKHOUSE": "clickhouse://ch:9000/x", "IMSCOPE_REPLICATED": "true"},
+			want: `IMSCOPE_REPLICATED: needs a cluster (engine.cluster)`},
+		{name: "bad cluster name", env: map[string]string{"IMSCOPE_CLICKHOUSE": "clickhouse://ch:9000/x", "IMSCOPE_CLUSTER": "prod-1"},
+			want: `IMSCOPE_CLUSTER: "prod-1" is not a valid cluster name (letters, digits and _, not starting with a digit, at most 64)`},
 		{name: "env fixes file", file: "bad_listen.yaml", env: map[string]string{"IMSCOPE_LISTEN": ":8081"}},
 		{name: "flag blamed", flags: []configFlag{{Key: "engine.database", Name: "--database", Value: "a b"}},
 			want: `--database: "a b" is not a valid database name (letters, digits and _, not starting with a digit, at most 64)`},

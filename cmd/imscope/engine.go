@@ -22,6 +22,9 @@ func openEngine(ctx context.Context, cfg *Config, log *slog.Logger) (queries.Eng
 			URL:          string(cfg.Engine.ClickHouse),
 			Database:     cfg.Engine.Database,
 			QueryTimeout: cfg.Engine.QueryTimeout,
+			Cluster:      cfg.Engine.Cluster,
+			Replicated:   cfg.Engine.Replicated,
+			DDLTimeout:   cfg.Engine.DDLTimeout,
 			Logger:       log,
 		})
 	default:

@@ -28,9 +28,12 @@ type conn struct {
 // connect opens libchdb on dataDir. libchdb's signal handlers are switched
 // off and the Go runtime's handlers are put back afterwards, so Ctrl-C and
 // SIGTERM reach signal.NotifyContext and Go's own SIGSEGV/SIGURG handling
-// keeps working.
-func connect(lib *library, dataDir string) (*conn, error) {
+// keeps working. configFile, when set, is passed as --config-file.
+func connect(lib *library, dataDir, configFile string) (*conn, error) {
 	args := []string{"clickhouse", "--path=" + dataDir}
+	if configFile != "" {
+		args = append(args, "--config-file="+configFile)
+	}
 	argv := make([]*byte, len(args))
 	for i, a := range args {
 		argv[i] = cString(a)

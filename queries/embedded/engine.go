@@ -26,7 +26,11 @@ type Options struct {
 	Database string
 	// TempDir holds batch files on their way in; DataDir/tmp when empty.
 	TempDir string
-	Logger  *slog.Logger
+	// ConfigFile is a ClickHouse XML config the process's connection starts
+	// with (--config-file): the tests' one-shard cluster of this engine
+	// (queries/embedded/cluster). It is read by the first Open only.
+	ConfigFile string
+	Logger     *slog.Logger
 }
 
 // Engine is a queries.Engine bound to one database of the process's libchdb
@@ -101,7 +105,7 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 			procLib = lib
 			opts.Logger.Debug("loaded libchdb", "path", lib.path)
 		}
-		c, err := connect(procLib, dir)
+		c, err := connect(procLib, dir, opts.ConfigFile)
 		if err != nil {
 			return nil, err
 		}

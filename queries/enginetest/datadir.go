@@ -29,11 +29,17 @@ func RunWithDataDir(m *testing.M, dir *string) int {
 
 // Migrated opens the embedded engine in dir on database db with the schema
 // migrated, and drops the database and closes the engine when t ends: what
-// a package's tests need to work on real rows.
+// a package's tests need to work on real rows. The process's engine starts
+// with the one-shard cluster declared (OneShardConfig), whichever test opens
+// it first, so that a test can lay a database out as on a cluster.
 func Migrated(t testing.TB, dir, db string) queries.Engine {
 	t.Helper()
 	ctx := context.Background()
-	e, err := embedded.Open(ctx, embedded.Options{DataDir: dir, Database: db})
+	cfg, err := OneShardConfig(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := embedded.Open(ctx, embedded.Options{DataDir: dir, Database: db, ConfigFile: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -214,7 +214,8 @@ func testBridgeLatencyExact(t *testing.T, e queries.Engine) {
 	if got := sum(); got != want {
 		t.Fatalf("latency sum %.17g over 30 parts, want exactly %.17g", got, want)
 	}
-	mustExec(t, e, "OPTIMIZE TABLE bridge_traffic_1m FINAL")
+	l := queries.LayoutOf(e)
+	mustExec(t, e, "OPTIMIZE TABLE "+l.Local("bridge_traffic_1m")+l.OnCluster()+" FINAL")
 	if got := sum(); got != want {
 		t.Fatalf("latency sum %.17g after merging, want exactly %.17g", got, want)
 	}

@@ -122,7 +122,7 @@ func testMonthlyBackfill(t *testing.T, e queries.Engine) {
 			m007 = m
 		}
 	}
-	stmts, err := queries.SplitStatements(m007.SQL)
+	stmts, err := m007.Statements(queries.LayoutOf(e))
 	if err != nil || len(stmts) == 0 {
 		t.Fatalf("007: %d statements, %v", len(stmts), err)
 	}
@@ -178,7 +178,7 @@ func testNetworkRowsBackfill(t *testing.T, e queries.Engine) {
 	}
 	for _, m := range all {
 		if m.Version == 28 { // again, as after an interruption
-			stmts, err := queries.SplitStatements(m.SQL)
+			stmts, err := m.Statements(queries.LayoutOf(e))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -151,7 +151,8 @@ func testPanelDerived(t *testing.T, e queries.Engine) {
 	samePanelAnswers(t, e, "after a late row")
 	// The second period deleted and loaded again, corrected, with as many
 	// rows as before: the digest notices, and only that period is rebuilt.
-	mustExec(t, e, "ALTER TABLE panel_activity DELETE WHERE period = {p:Date} SETTINGS mutations_sync = 2", queries.Named("p", panelP2))
+	l := queries.LayoutOf(e)
+	mustExec(t, e, "ALTER TABLE "+l.Local("panel_activity")+l.OnCluster()+" DELETE WHERE period = {p:Date} SETTINGS mutations_sync = 2", queries.Named("p", panelP2))
 	corrected := make([]imscope.PanelRecord, len(first))
 	for i, r := range first {
 		r.ActiveDays = 30 - r.ActiveDays

@@ -20,7 +20,7 @@ func Run(t *testing.T, open Opener) {
 		_, _ = rand.Read(b[:])
 		e := open(t, "t_"+hex.EncodeToString(b[:]))
 		t.Cleanup(func() {
-			_ = e.Exec(context.Background(), "DROP DATABASE IF EXISTS "+queries.QuoteIdentifier(databaseOf(t, e)))
+			_ = e.Exec(context.Background(), "DROP DATABASE IF EXISTS "+queries.QuoteIdentifier(databaseOf(t, e))+queries.LayoutOf(e).OnCluster())
 			_ = e.Close()
 		})
 		return e
@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("StoreRefusedRow", func(t *testing.T) { testStoreRefusedRow(t, fresh(t)) })
 	t.Run("StoreStagingDropped", func(t *testing.T) { testStoreStagingDropped(t, fresh(t)) })
 	t.Run("StoreFresh", func(t *testing.T) { testStoreFresh(t, fresh(t)) })
+	t.Run("StoreNewPeriods", func(t *testing.T) { testStoreNewPeriods(t, fresh(t)) })
 	t.Run("FarBounds", func(t *testing.T) { testFarBounds(t, fresh(t)) })
 	t.Run("BridgeLatencyExact", func(t *testing.T) { testBridgeLatencyExact(t, fresh(t)) })
 	t.Run("MarketReports", func(t *testing.T) { testMarketReports(t, fresh(t)) })

@@ -108,8 +108,9 @@ func ensureDatabase(ctx context.Context, c driver.Conn, cfg *config) error {
 	if found {
 		return nil
 	}
-	// cfg.db matched identRE; it is quoted all the same.
-	if err := c.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+queries.QuoteIdentifier(cfg.db)); err != nil {
+	// cfg.db matched identRE; it is quoted all the same. On a cluster it
+	// is created on every node, waiting like any ON CLUSTER statement.
+	if err := c.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+queries.QuoteIdentifier(cfg.db)+cfg.layout.OnCluster()); err != nil {
 		return fmt.Errorf("server engine: cannot create database %s: %w", cfg.db, serverError(ctx, err))
 	}
 	cfg.log.Info("created database", "database", cfg.db)
@@ -118,6 +119,9 @@ func ensureDatabase(ctx context.Context, c driver.Conn, cfg *config) error {
 
 // Kind implements queries.Engine.
 func (e *Engine) Kind() string { return "server" }
+
+// Layout implements queries' layout of a database over a cluster.
+func (e *Engine) Layout() queries.Layout { return e.cfg.layout }
 
 // Database is the database the engine is bound to.
 func (e *Engine) Database() string { return e.cfg.db }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/imscope/imscope/queries"
 )
 
 // Options configure the server engine.
@@ -27,12 +29,25 @@ type Options struct {
 	// its own (DefaultQueryTimeout when 0, none when negative). For batches
 	// it bounds Insert's preparation and Send, not the time spent appending.
 	QueryTimeout time.Duration
+	// Cluster lays the database out over this cluster of the servers'
+	// remote_servers (queries.Layout): local tables on every node,
+	// Distributed tables in front, DDL ON CLUSTER. The engine then runs
+	// with queries.ClusterSettings, and keeps to the first address of the
+	// URL, so that a batch's staging table (a Memory table on one node) is
+	// seen by every statement of the batch.
+	Cluster string
+	// Replicated makes the cluster's local tables Replicated*MergeTree.
+	Replicated bool
+	// DDLTimeout bounds the wait for every node to run an ON CLUSTER
+	// statement (DefaultDDLTimeout when 0).
+	DDLTimeout time.Duration
 }
 
 // Defaults for Options.
 const (
 	DefaultDialTimeout  = 10 * time.Second
 	DefaultQueryTimeout = 5 * time.Minute
+	DefaultDDLTimeout   = 3 * time.Minute
 	defaultDatabase     = "default"
 	maxOpenConns        = 10
 	maxIdleConns        = 5
@@ -47,6 +62,7 @@ type config struct {
 	db           string
 	addr         string // for messages: the server address(es), no credentials
 	queryTimeout time.Duration
+	layout       queries.Layout
 	log          *slog.Logger
 }
 
@@ -119,5 +135,37 @@ func resolve(opts Options) (*config, error) {
 	case qt < 0:
 		qt = 0
 	}
-	return &config{ch: ch, db: db, addr: strings.Join(ch.Addr, ","), queryTimeout: qt, log: log}, nil
+	layout, err := clusterLayout(opts, db, ch)
+	if err != nil {
+		return nil, err
+	}
+	return &config{ch: ch, db: db, addr: strings.Join(ch.Addr, ","), queryTimeout: qt, layout: layout, log: log}, nil
+}
+
+// clusterLayout checks the cluster options and sets the session for them.
+// Settings the URL gives are kept: they are the operator's.
+func clusterLayout(opts Options, db string, ch *clickhouse.Options) (queries.Layout, error) {
+	if opts.Cluster == "" {
+		if opts.Replicated {
+			return queries.Layout{}, fmt.Errorf("server engine: replicated tables need a cluster (engine.cluster)")
+		}
+		return queries.Layout{}, nil
+	}
+	if !identRE.MatchString(opts.Cluster) {
+		return queries.Layout{}, fmt.Errorf("server engine: cluster name %q must be letters, digits and _ (and not start with a digit)", opts.Cluster)
+	}
+	ddl := opts.DDLTimeout
+	if ddl <= 0 {
+		ddl = DefaultDDLTimeout
+	}
+	if ch.Settings == nil {
+		ch.Settings = clickhouse.Settings{}
+	}
+	for k, v := range queries.ClusterSettings(ddl) {
+		if _, set := ch.Settings[k]; !set {
+			ch.Settings[k] = v
+		}
+	}
+	ch.ConnOpenStrategy = clickhouse.ConnOpenInOrder
+	return queries.Layout{Cluster: opts.Cluster, Replicated: opts.Replicated, Database: db}, nil
 }

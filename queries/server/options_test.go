@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/imscope/imscope/queries"
 )
 
 func TestResolve(t *testing.T) {
@@ -35,6 +37,12 @@ func TestResolve(t *testing.T) {
 				t.Errorf("addr %q", c.addr)
 			}
 		}},
+		{"one node", Options{URL: "clickhouse://h:9000/db"}, func(t *testing.T, c *config) {
+			if c.layout.Clustered() || c.ch.Settings["distributed_foreground_insert"] != nil {
+				t.Errorf("layout %+v, settings %v", c.layout, c.ch.Settings)
+			}
+		}},
+		{"cluster", Options{URL: "clickhouse://h1:9000,h2:9000/db?distributed_ddl_task_timeout=30", Cluster: "prod", Replicated: true}, checkResolvedCluster},
 		{"URL settings are kept", Options{URL: "clickhouse://h:9000/db?dial_timeout=3s&compress=zstd&max_open_conns=3&max_execution_time=60&secure=true"}, checkResolvedURLSettings},
 		{"options override URL timeouts", Options{URL: "clickhouse://h:9000?dial_timeout=3s", DialTimeout: time.Second, QueryTimeout: time.Minute}, func(t *testing.T, c *config) {
 			if c.ch.DialTimeout != time.Second || c.queryTimeout != time.Minute {
@@ -110,6 +118,23 @@ func checkResolvedURLSettings(t *testing.T, c *config) {
 	}
 }
 
+// checkResolvedCluster: a cluster's layout and session settings, with the
+// URL's own setting kept.
+func checkResolvedCluster(t *testing.T, c *config) {
+	if c.layout != (queries.Layout{Cluster: "prod", Replicated: true, Database: "db"}) {
+		t.Errorf("layout %+v", c.layout)
+	}
+	if c.ch.Settings["distributed_foreground_insert"] != 1 || c.ch.Settings["parallel_distributed_insert_select"] != 2 || c.ch.Settings["distributed_ddl_output_mode"] != "null_status_on_timeout" {
+		t.Errorf("settings %v", c.ch.Settings)
+	}
+	if c.ch.Settings["distributed_ddl_task_timeout"] != 30 {
+		t.Errorf("DDL timeout %v, want the URL's 30", c.ch.Settings["distributed_ddl_task_timeout"])
+	}
+	if c.ch.ConnOpenStrategy != clickhouse.ConnOpenInOrder {
+		t.Errorf("connection strategy %v: a batch's staging table lives on one node", c.ch.ConnOpenStrategy)
+	}
+}
+
 func TestResolveRefuses(t *testing.T) {
 	tests := []struct {
 		name string
@@ -128,6 +153,8 @@ func TestResolveRefuses(t *testing.T) {
 		{"database with a backquote", Options{URL: "clickhouse://h:9000", Database: "a`b"}, "must be letters, digits and _"},
 		{"database too long", Options{URL: "clickhouse://h:9000", Database: strings.Repeat("a", 65)}, "must be letters"},
 		{"bad DSN option", Options{URL: "clickhouse://h:9000?dial_timeout=soon"}, "cannot parse the ClickHouse URL"},
+		{"replicated without a cluster", Options{URL: "clickhouse://h:9000", Replicated: true}, "replicated tables need a cluster (engine.cluster)"},
+		{"bad cluster name", Options{URL: "clickhouse://h:9000", Cluster: "a` ON CLUSTER b"}, "cluster name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

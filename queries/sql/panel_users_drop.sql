@@ -1,2 +1,2 @@
 -- Drops one superseded generation of a panel period (its own partition).
-ALTER TABLE panel_users DROP PARTITION tuple({period:Date}, {generation:UInt64})
+ALTER TABLE {{local "panel_users"}}{{on_cluster}} DROP PARTITION tuple({period:Date}, {generation:UInt64})

@@ -1,7 +1,7 @@
 -- Usage samples: one row per (time, network, metric, segment) observation.
 -- Gauges are stored as observed; counters as per-interval increments, so a
 -- period's counter value is a sum and a gauge's an avg/max/last.
-CREATE TABLE IF NOT EXISTS usage_samples
+CREATE TABLE IF NOT EXISTS {{local "usage_samples"}}{{on_cluster}}
 (
     ts       DateTime64(3, 'UTC') CODEC(Delta, ZSTD),
     source   LowCardinality(String),
@@ -10,15 +10,15 @@ CREATE TABLE IF NOT EXISTS usage_samples
     segment  LowCardinality(String) DEFAULT '',
     value    Float64 CODEC(Gorilla, ZSTD)
 )
-ENGINE = MergeTree
+ENGINE = {{engine "MergeTree"}}
 PARTITION BY toYYYYMM(ts)
 ORDER BY (metric, segment, network, ts)
-SETTINGS non_replicated_deduplication_window = 1000;
+SETTINGS {{dedup_window}} = 1000;{{distributed "usage_samples" "cityHash64(network, metric, segment, ts)"}}
 
 -- Daily rollup: dashboards read this, so their latency depends on days ×
 -- networks, not on raw rows. All four aggregations are kept so that any
 -- metric's own aggregation can be chosen at query time.
-CREATE TABLE IF NOT EXISTS usage_daily
+CREATE TABLE IF NOT EXISTS {{local "usage_daily"}}{{on_cluster}}
 (
     day      Date,
     metric   LowCardinality(String),
@@ -30,11 +30,11 @@ CREATE TABLE IF NOT EXISTS usage_daily
     latest   AggregateFunction(argMax, Float64, DateTime64(3, 'UTC')),
     samples  AggregateFunction(count)
 )
-ENGINE = AggregatingMergeTree
+ENGINE = {{engine "AggregatingMergeTree"}}
 PARTITION BY toYYYYMM(day)
-ORDER BY (metric, segment, network, day);
+ORDER BY (metric, segment, network, day);{{distributed "usage_daily" "rand()"}}
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS usage_daily_mv TO usage_daily AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS usage_daily_mv{{on_cluster}} TO {{local "usage_daily"}} AS
 SELECT
     toDate(ts)                AS day,
     metric,
@@ -45,5 +45,5 @@ SELECT
     maxState(value)           AS peak,
     argMaxState(value, ts)    AS latest,
     countState()              AS samples
-FROM usage_samples
+FROM {{local "usage_samples"}}
 GROUP BY day, metric, segment, network;

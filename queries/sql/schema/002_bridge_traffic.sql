@@ -3,7 +3,7 @@
 -- microseconds (18446744073709551615 for +Inf) → messages — so quantiles over
 -- any span are computed from merged buckets. (Integer bounds: sumMap does not
 -- take Float64 map keys.)
-CREATE TABLE IF NOT EXISTS bridge_traffic
+CREATE TABLE IF NOT EXISTS {{local "bridge_traffic"}}{{on_cluster}}
 (
     ts            DateTime64(3, 'UTC') CODEC(Delta, ZSTD),
     source        LowCardinality(String),
@@ -16,13 +16,13 @@ CREATE TABLE IF NOT EXISTS bridge_traffic
     latency       Map(UInt64, UInt64),
     latency_sum   Float64
 )
-ENGINE = MergeTree
+ENGINE = {{engine "MergeTree"}}
 PARTITION BY toYYYYMM(ts)
 ORDER BY (bridge, from_network, to_network, ts)
-SETTINGS non_replicated_deduplication_window = 1000;
+SETTINGS {{dedup_window}} = 1000;{{distributed "bridge_traffic" "cityHash64(bridge, from_network, to_network, ts)"}}
 
 -- Per-minute rollup for the bridges page and alert rules.
-CREATE TABLE IF NOT EXISTS bridge_traffic_1m
+CREATE TABLE IF NOT EXISTS {{local "bridge_traffic_1m"}}{{on_cluster}}
 (
     minute        DateTime('UTC'),
     bridge        LowCardinality(String),
@@ -34,11 +34,11 @@ CREATE TABLE IF NOT EXISTS bridge_traffic_1m
     latency       AggregateFunction(sumMap, Map(UInt64, UInt64)),
     latency_sum   SimpleAggregateFunction(sum, Float64)
 )
-ENGINE = AggregatingMergeTree
+ENGINE = {{engine "AggregatingMergeTree"}}
 PARTITION BY toYYYYMM(minute)
-ORDER BY (bridge, from_network, to_network, minute);
+ORDER BY (bridge, from_network, to_network, minute);{{distributed "bridge_traffic_1m" "rand()"}}
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS bridge_traffic_1m_mv TO bridge_traffic_1m AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS bridge_traffic_1m_mv{{on_cluster}} TO {{local "bridge_traffic_1m"}} AS
 SELECT
     toStartOfMinute(ts)   AS minute,
     bridge,
@@ -49,5 +49,5 @@ SELECT
     sum(bytes)            AS bytes,
     sumMapState(latency)  AS latency,
     sum(latency_sum)      AS latency_sum
-FROM bridge_traffic
+FROM {{local "bridge_traffic"}}
 GROUP BY minute, bridge, from_network, to_network;

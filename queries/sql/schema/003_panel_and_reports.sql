@@ -1,6 +1,6 @@
 -- Panel data: one user's activity on one network in one period. user_key is
 -- a keyed hash of the external id; raw identifiers are never stored.
-CREATE TABLE IF NOT EXISTS panel_activity
+CREATE TABLE IF NOT EXISTS {{local "panel_activity"}}{{on_cluster}}
 (
     period       Date,
     user_key     UInt64,
@@ -10,14 +10,14 @@ CREATE TABLE IF NOT EXISTS panel_activity
     messages     UInt64,
     source       LowCardinality(String) DEFAULT ''
 )
-ENGINE = MergeTree
+ENGINE = {{engine "MergeTree"}}
 PARTITION BY toYear(period)
 ORDER BY (period, segment, user_key, network)
-SETTINGS non_replicated_deduplication_window = 1000;
+SETTINGS {{dedup_window}} = 1000;{{distributed "panel_activity" "user_key"}}
 
 -- Published market shares, set beside measured ones. Re-importing the same
 -- report replaces its rows (ReplacingMergeTree on the natural key).
-CREATE TABLE IF NOT EXISTS market_reports
+CREATE TABLE IF NOT EXISTS {{local "market_reports"}}{{on_cluster}}
 (
     period        String,
     period_start  Date,
@@ -29,5 +29,5 @@ CREATE TABLE IF NOT EXISTS market_reports
     note          Nullable(String),
     imported_at   DateTime64(3, 'UTC') DEFAULT now64(3)
 )
-ENGINE = ReplacingMergeTree(imported_at)
-ORDER BY (period, publisher, basis, network);
+ENGINE = {{engine "ReplacingMergeTree(imported_at)"}}
+ORDER BY (period, publisher, basis, network);{{distributed "market_reports" "cityHash64(period, publisher, basis, network)"}}

@@ -1,5 +1,5 @@
 -- Every collector run, for the Collectors page and stale-collector alerts.
-CREATE TABLE IF NOT EXISTS collector_runs
+CREATE TABLE IF NOT EXISTS {{local "collector_runs"}}{{on_cluster}}
 (
     run_id       UUID,
     collector    LowCardinality(String),
@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS collector_runs
     warnings     Array(String),
     labels       Map(String, String)
 )
-ENGINE = MergeTree
+ENGINE = {{engine "MergeTree"}}
 PARTITION BY toYYYYMM(started_at)
 ORDER BY (collector, started_at)
-TTL toDateTime(started_at) + INTERVAL 180 DAY;
+TTL toDateTime(started_at) + INTERVAL 180 DAY;{{distributed "collector_runs" "cityHash64(collector)"}}

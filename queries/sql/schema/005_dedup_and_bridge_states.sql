@@ -1,14 +1,14 @@
 -- A batch retried after a crash or timeout carries the same
 -- insert_deduplication_token; the rollup tables must remember tokens too, or
 -- their materialized views would count a deduplicated block again.
-ALTER TABLE usage_daily MODIFY SETTING non_replicated_deduplication_window = 1000;
-ALTER TABLE bridge_traffic_1m MODIFY SETTING non_replicated_deduplication_window = 1000;
-ALTER TABLE market_reports MODIFY SETTING non_replicated_deduplication_window = 1000;
-ALTER TABLE collector_runs MODIFY SETTING non_replicated_deduplication_window = 1000;
+ALTER TABLE {{local "usage_daily"}}{{on_cluster}} MODIFY SETTING {{dedup_window}} = 1000;
+ALTER TABLE {{local "bridge_traffic_1m"}}{{on_cluster}} MODIFY SETTING {{dedup_window}} = 1000;
+ALTER TABLE {{local "market_reports"}}{{on_cluster}} MODIFY SETTING {{dedup_window}} = 1000;
+ALTER TABLE {{local "collector_runs"}}{{on_cluster}} MODIFY SETTING {{dedup_window}} = 1000;
 
 -- Bridge state events (mautrix bridge_state, collector observations): the
 -- uptime of each bridge is computed from these transitions.
-CREATE TABLE IF NOT EXISTS bridge_states
+CREATE TABLE IF NOT EXISTS {{local "bridge_states"}}{{on_cluster}}
 (
     ts          DateTime64(3, 'UTC'),
     source      LowCardinality(String),
@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS bridge_states
     error       String DEFAULT '',
     message     String DEFAULT ''
 )
-ENGINE = MergeTree
+ENGINE = {{engine "MergeTree"}}
 PARTITION BY toYYYYMM(ts)
 ORDER BY (bridge, ts)
-SETTINGS non_replicated_deduplication_window = 1000;
+SETTINGS {{dedup_window}} = 1000;{{distributed "bridge_states" "cityHash64(bridge, ts)"}}

@@ -1,7 +1,7 @@
 -- Alert rule transitions: a row when a rule starts firing and when it
 -- resolves. A rule's current state is its latest row, so state survives
 -- restarts; delivery (webhook, mail) reads from here too.
-CREATE TABLE IF NOT EXISTS alert_events
+CREATE TABLE IF NOT EXISTS {{local "alert_events"}}{{on_cluster}}
 (
     ts       DateTime64(3, 'UTC'),
     rule     LowCardinality(String),
@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS alert_events
     message  String,
     labels   Map(String, String)
 )
-ENGINE = MergeTree
+ENGINE = {{engine "MergeTree"}}
 PARTITION BY toYYYYMM(ts)
 ORDER BY (rule, ts)
-SETTINGS non_replicated_deduplication_window = 1000;
+SETTINGS {{dedup_window}} = 1000;{{distributed "alert_events" "cityHash64(rule)"}}

@@ -13,12 +13,12 @@
 -- while it runs by another process would be counted twice: imscope applies
 -- migrations before its collectors start; with several imscope processes on
 -- one server, stop the others while this one migrates.
-DROP TABLE IF EXISTS usage_monthly_mv;
-DROP TABLE IF EXISTS usage_monthly;
+DROP TABLE IF EXISTS usage_monthly_mv{{on_cluster}};
+{{drop "usage_monthly"}};
 
 -- day is the month's first day, named as in usage_daily so that one query
 -- (usage_totals.sql) reads either rollup.
-CREATE TABLE IF NOT EXISTS usage_monthly
+CREATE TABLE IF NOT EXISTS {{local "usage_monthly"}}{{on_cluster}}
 (
     day      Date,
     metric   LowCardinality(String),
@@ -30,9 +30,9 @@ CREATE TABLE IF NOT EXISTS usage_monthly
     latest   AggregateFunction(argMax, Float64, DateTime64(3, 'UTC')),
     samples  AggregateFunction(count)
 )
-ENGINE = AggregatingMergeTree
+ENGINE = {{engine "AggregatingMergeTree"}}
 ORDER BY (metric, segment, network, day)
-SETTINGS non_replicated_deduplication_window = 1000;
+SETTINGS {{dedup_window}} = 1000;{{distributed "usage_monthly" "rand()"}}
 
 -- Fed from usage_daily rather than from usage_samples: what an insert adds
 -- to usage_daily is already one row per day and series, so merging it into
@@ -40,7 +40,7 @@ SETTINGS non_replicated_deduplication_window = 1000;
 -- raw rows again cost ~22% (10 M generated rows, medians of 5: 5.23 s
 -- without the view, 5.37 s fed from usage_daily, 6.40 s from usage_samples).
 -- An insert deduplicated by its token reaches neither rollup.
-CREATE MATERIALIZED VIEW IF NOT EXISTS usage_monthly_mv TO usage_monthly AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS usage_monthly_mv{{on_cluster}} TO {{local "usage_monthly"}} AS
 SELECT month AS day, metric, segment, network, total, mean, peak, latest, samples
 FROM (
     SELECT
@@ -53,7 +53,7 @@ FROM (
         maxMergeState(peak)           AS peak,
         argMaxMergeState(latest)      AS latest,
         countMergeState(samples)      AS samples
-    FROM usage_daily
+    FROM {{local "usage_daily"}}
     GROUP BY month, metric, segment, network
 );
 

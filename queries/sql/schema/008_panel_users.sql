@@ -18,20 +18,20 @@
 -- the period (~0.35 s for 14 M rows). A sum of hashes notices any change of
 -- the rows, including a period deleted and loaded again with as many rows,
 -- and a duplicate. (ClickHouse refuses lightweight DELETE on a table with a
--- projection; use ALTER TABLE panel_activity DELETE WHERE …, which keeps
+-- projection; use ALTER TABLE {{local "panel_activity"}}{{on_cluster}} DELETE WHERE …, which keeps
 -- the digest right.)
-ALTER TABLE panel_activity ADD PROJECTION IF NOT EXISTS period_digest
+ALTER TABLE {{local "panel_activity"}}{{on_cluster}} ADD PROJECTION IF NOT EXISTS period_digest
 (
     SELECT period, count(), sum(cityHash64(user_key, network, segment, active_days, messages))
     GROUP BY period
 );
-ALTER TABLE panel_activity MATERIALIZE PROJECTION period_digest SETTINGS mutations_sync = 1;
+ALTER TABLE {{local "panel_activity"}}{{on_cluster}} MATERIALIZE PROJECTION period_digest SETTINGS mutations_sync = 1;
 
 -- segment '' is all segments together (the '' segment filter), which is
 -- not the union of the per-segment rows when a user has rows in several.
 -- lead is the user's primary network and mask the networks they were active
 -- on, both as positions in the build's sorted network list.
-CREATE TABLE IF NOT EXISTS panel_users
+CREATE TABLE IF NOT EXISTS {{local "panel_users"}}{{on_cluster}}
 (
     period      Date,
     generation  UInt64,
@@ -40,12 +40,12 @@ CREATE TABLE IF NOT EXISTS panel_users
     lead        UInt8,
     mask        UInt64
 )
-ENGINE = MergeTree
+ENGINE = {{engine "MergeTree"}}
 PARTITION BY (period, generation)
-ORDER BY (segment, user_key);
+ORDER BY (segment, user_key);{{distributed "panel_users" "user_key"}}
 
 -- One row per build; the highest generation of a period is current.
-CREATE TABLE IF NOT EXISTS panel_users_builds
+CREATE TABLE IF NOT EXISTS {{local "panel_users_builds"}}{{on_cluster}}
 (
     period       Date,
     generation   UInt64,
@@ -54,5 +54,5 @@ CREATE TABLE IF NOT EXISTS panel_users_builds
     networks     Array(String),
     built_at     DateTime64(3, 'UTC')
 )
-ENGINE = ReplacingMergeTree(generation)
-ORDER BY period;
+ENGINE = {{engine "ReplacingMergeTree(generation)"}}
+ORDER BY period;{{distributed "panel_users_builds" "cityHash64(period)"}}

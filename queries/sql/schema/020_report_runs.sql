@@ -4,7 +4,7 @@
 -- the latest version (updated_at) of each run, read back with FINAL.
 -- Per-destination outcomes are parallel arrays in the final version, so a
 -- run and its deliveries land in one insert.
-CREATE TABLE IF NOT EXISTS report_runs
+CREATE TABLE IF NOT EXISTS {{local "report_runs"}}{{on_cluster}}
 (
     run_id         UUID,
     report         LowCardinality(String),
@@ -29,5 +29,5 @@ CREATE TABLE IF NOT EXISTS report_runs
     delivery_error       Array(String),
     updated_at     DateTime64(6, 'UTC')
 )
-ENGINE = ReplacingMergeTree(updated_at)
-ORDER BY (report, run_id);
+ENGINE = {{engine "ReplacingMergeTree(updated_at)"}}
+ORDER BY (report, run_id);{{distributed "report_runs" "cityHash64(report, run_id)"}}

@@ -4,7 +4,7 @@
 -- alert_events row that started the firing episode the row is about. No TTL:
 -- an episode may fire for longer than any TTL, and the log stays small (a row
 -- per alert and destination per repeat interval at most).
-CREATE TABLE IF NOT EXISTS alert_notifications
+CREATE TABLE IF NOT EXISTS {{local "alert_notifications"}}{{on_cluster}}
 (
     sent_at         DateTime64(3, 'UTC'),
     notification_id UUID,
@@ -17,14 +17,14 @@ CREATE TABLE IF NOT EXISTS alert_notifications
     attempts        UInt16,
     error           String
 )
-ENGINE = MergeTree
+ENGINE = {{engine "MergeTree"}}
 PARTITION BY toYYYYMM(sent_at)
-ORDER BY (rule, destination, episode, sent_at);
+ORDER BY (rule, destination, episode, sent_at);{{distributed "alert_notifications" "cityHash64(rule)"}}
 
 -- Silences, event-sourced: every change (create, expire) is a row naming who
 -- made it, so this table is both the silences' state (the latest row of each
 -- silence_id) and their audit log, written in one insert.
-CREATE TABLE IF NOT EXISTS alert_silences
+CREATE TABLE IF NOT EXISTS {{local "alert_silences"}}{{on_cluster}}
 (
     changed_at  DateTime64(6, 'UTC'),
     silence_id  UUID,
@@ -35,5 +35,5 @@ CREATE TABLE IF NOT EXISTS alert_silences
     ends_at     DateTime64(3, 'UTC'),
     comment     String
 )
-ENGINE = MergeTree
-ORDER BY (silence_id, changed_at);
+ENGINE = {{engine "MergeTree"}}
+ORDER BY (silence_id, changed_at);{{distributed "alert_silences" "cityHash64(silence_id)"}}

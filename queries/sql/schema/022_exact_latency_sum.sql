@@ -10,5 +10,5 @@
 -- SimpleAggregateFunction column must hold its function's result type.
 -- Converting is a cast (seconds stay seconds, rounded to the microsecond),
 -- so running this file again changes nothing.
-ALTER TABLE bridge_traffic MODIFY COLUMN IF EXISTS latency_sum Decimal64(6);
-ALTER TABLE bridge_traffic_1m MODIFY COLUMN IF EXISTS latency_sum SimpleAggregateFunction(sum, Decimal128(6));
+{{alter "bridge_traffic" `MODIFY COLUMN IF EXISTS latency_sum Decimal64(6)`}};
+{{alter "bridge_traffic_1m" `MODIFY COLUMN IF EXISTS latency_sum SimpleAggregateFunction(sum, Decimal128(6))`}};

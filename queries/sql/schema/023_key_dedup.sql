@@ -5,13 +5,13 @@
 -- silently dropped, which would lose a published share re-published at
 -- its first value after a correction. Turning the window off also spares
 -- every insert the bookkeeping of block hashes.
-ALTER TABLE usage_samples MODIFY SETTING non_replicated_deduplication_window = 0;
-ALTER TABLE usage_daily MODIFY SETTING non_replicated_deduplication_window = 0;
-ALTER TABLE usage_monthly MODIFY SETTING non_replicated_deduplication_window = 0;
-ALTER TABLE bridge_traffic MODIFY SETTING non_replicated_deduplication_window = 0;
-ALTER TABLE bridge_traffic_1m MODIFY SETTING non_replicated_deduplication_window = 0;
-ALTER TABLE panel_activity MODIFY SETTING non_replicated_deduplication_window = 0;
-ALTER TABLE market_reports MODIFY SETTING non_replicated_deduplication_window = 0;
-ALTER TABLE bridge_states MODIFY SETTING non_replicated_deduplication_window = 0;
-ALTER TABLE collector_runs MODIFY SETTING non_replicated_deduplication_window = 0;
-ALTER TABLE alert_events MODIFY SETTING non_replicated_deduplication_window = 0;
+ALTER TABLE {{local "usage_samples"}}{{on_cluster}} MODIFY SETTING {{dedup_window}} = 0;
+ALTER TABLE {{local "usage_daily"}}{{on_cluster}} MODIFY SETTING {{dedup_window}} = 0;
+ALTER TABLE {{local "usage_monthly"}}{{on_cluster}} MODIFY SETTING {{dedup_window}} = 0;
+ALTER TABLE {{local "bridge_traffic"}}{{on_cluster}} MODIFY SETTING {{dedup_window}} = 0;
+ALTER TABLE {{local "bridge_traffic_1m"}}{{on_cluster}} MODIFY SETTING {{dedup_window}} = 0;
+ALTER TABLE {{local "panel_activity"}}{{on_cluster}} MODIFY SETTING {{dedup_window}} = 0;
+ALTER TABLE {{local "market_reports"}}{{on_cluster}} MODIFY SETTING {{dedup_window}} = 0;
+ALTER TABLE {{local "bridge_states"}}{{on_cluster}} MODIFY SETTING {{dedup_window}} = 0;
+ALTER TABLE {{local "collector_runs"}}{{on_cluster}} MODIFY SETTING {{dedup_window}} = 0;
+ALTER TABLE {{local "alert_events"}}{{on_cluster}} MODIFY SETTING {{dedup_window}} = 0;

@@ -12,33 +12,33 @@
 -- backfill fills it from the tables. The views are created before the
 -- backfill reads, so rows written by another process meanwhile would count
 -- twice: imscope migrates before its collectors start.
-DROP TABLE IF EXISTS network_rows_usage_mv;
-DROP TABLE IF EXISTS network_rows_panel_mv;
-DROP TABLE IF EXISTS network_rows_bridge_mv;
-DROP TABLE IF EXISTS network_rows;
+DROP TABLE IF EXISTS network_rows_usage_mv{{on_cluster}};
+DROP TABLE IF EXISTS network_rows_panel_mv{{on_cluster}};
+DROP TABLE IF EXISTS network_rows_bridge_mv{{on_cluster}};
+{{drop "network_rows"}};
 
-CREATE TABLE IF NOT EXISTS network_rows
+CREATE TABLE IF NOT EXISTS {{local "network_rows"}}{{on_cluster}}
 (
     source_table  LowCardinality(String),
     network       LowCardinality(String),
     rows          SimpleAggregateFunction(sum, UInt64)
 )
-ENGINE = AggregatingMergeTree
-ORDER BY (network, source_table);
+ENGINE = {{engine "AggregatingMergeTree"}}
+ORDER BY (network, source_table);{{distributed "network_rows" "rand()"}}
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS network_rows_usage_mv TO network_rows AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS network_rows_usage_mv{{on_cluster}} TO {{local "network_rows"}} AS
 SELECT 'usage_samples' AS source_table, network, count() AS rows
-FROM usage_samples
+FROM {{local "usage_samples"}}
 GROUP BY network;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS network_rows_panel_mv TO network_rows AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS network_rows_panel_mv{{on_cluster}} TO {{local "network_rows"}} AS
 SELECT 'panel_activity' AS source_table, network, count() AS rows
-FROM panel_activity
+FROM {{local "panel_activity"}}
 GROUP BY network;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS network_rows_bridge_mv TO network_rows AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS network_rows_bridge_mv{{on_cluster}} TO {{local "network_rows"}} AS
 SELECT 'bridge_traffic' AS source_table, network, count() AS rows
-FROM bridge_traffic
+FROM {{local "bridge_traffic"}}
 ARRAY JOIN arrayDistinct([from_network, to_network]) AS network
 GROUP BY network;
 

@@ -5,7 +5,7 @@
 -- messages say besides its files, so a run whose files were written
 -- delivers the same report when it resumes, without rendering it again.
 -- Runs recorded before this migration have resumed 0 and no summary.
-ALTER TABLE report_runs MODIFY COLUMN IF EXISTS status Enum8('running' = 0, 'ok' = 1, 'partial' = 2, 'failed' = 3, 'missed' = 4, 'interrupted' = 5);
-ALTER TABLE report_runs ADD COLUMN IF NOT EXISTS resumed UInt16 DEFAULT 0 AFTER late;
-ALTER TABLE report_runs ADD COLUMN IF NOT EXISTS summary String DEFAULT '' AFTER files;
-ALTER TABLE report_runs ADD COLUMN IF NOT EXISTS facts String DEFAULT '' AFTER summary;
+{{alter "report_runs" `MODIFY COLUMN IF EXISTS status Enum8('running' = 0, 'ok' = 1, 'partial' = 2, 'failed' = 3, 'missed' = 4, 'interrupted' = 5)`}};
+{{alter "report_runs" `ADD COLUMN IF NOT EXISTS resumed UInt16 DEFAULT 0 AFTER late`}};
+{{alter "report_runs" `ADD COLUMN IF NOT EXISTS summary String DEFAULT '' AFTER files`}};
+{{alter "report_runs" `ADD COLUMN IF NOT EXISTS facts String DEFAULT '' AFTER summary`}};

@@ -6,7 +6,7 @@
 -- ReplacingMergeTree keeps only that row once parts merge; reads take the
 -- latest with argMax and never need FINAL. date_only: at is a day's
 -- midnight UTC, shown as a date.
-CREATE TABLE IF NOT EXISTS events
+CREATE TABLE IF NOT EXISTS {{local "events"}}{{on_cluster}}
 (
     changed_at   DateTime64(6, 'UTC'),
     event_id     String,
@@ -20,5 +20,5 @@ CREATE TABLE IF NOT EXISTS events
     bridges      Array(String),
     link         String
 )
-ENGINE = ReplacingMergeTree(changed_at)
-ORDER BY event_id;
+ENGINE = {{engine "ReplacingMergeTree(changed_at)"}}
+ORDER BY event_id;{{distributed "events" "cityHash64(event_id)"}}

@@ -15,16 +15,16 @@
 -- The file is safe to run again: the DROPs start the table over and the
 -- backfill fills it from the tables. imscope migrates before its collectors
 -- start, so no row lands between the views' creation and the backfill.
-DROP TABLE IF EXISTS network_rows_usage_mv;
-DROP TABLE IF EXISTS network_rows_panel_mv;
-DROP TABLE IF EXISTS network_rows_bridge_mv;
-DROP TABLE IF EXISTS network_rows;
-DROP TABLE IF EXISTS network_seen_usage_mv;
-DROP TABLE IF EXISTS network_seen_panel_mv;
-DROP TABLE IF EXISTS network_seen_bridge_mv;
-DROP TABLE IF EXISTS network_seen;
+DROP TABLE IF EXISTS network_rows_usage_mv{{on_cluster}};
+DROP TABLE IF EXISTS network_rows_panel_mv{{on_cluster}};
+DROP TABLE IF EXISTS network_rows_bridge_mv{{on_cluster}};
+{{drop "network_rows"}};
+DROP TABLE IF EXISTS network_seen_usage_mv{{on_cluster}};
+DROP TABLE IF EXISTS network_seen_panel_mv{{on_cluster}};
+DROP TABLE IF EXISTS network_seen_bridge_mv{{on_cluster}};
+{{drop "network_seen"}};
 
-CREATE TABLE IF NOT EXISTS network_seen
+CREATE TABLE IF NOT EXISTS {{local "network_seen"}}{{on_cluster}}
 (
     source_table  LowCardinality(String),
     network       LowCardinality(String),
@@ -33,25 +33,25 @@ CREATE TABLE IF NOT EXISTS network_seen
     first_seen    SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
     last_seen     SimpleAggregateFunction(max, DateTime64(3, 'UTC'))
 )
-ENGINE = AggregatingMergeTree
-ORDER BY (network, source_table, source);
+ENGINE = {{engine "AggregatingMergeTree"}}
+ORDER BY (network, source_table, source);{{distributed "network_seen" "rand()"}}
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS network_seen_usage_mv TO network_seen AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS network_seen_usage_mv{{on_cluster}} TO {{local "network_seen"}} AS
 SELECT 'usage_samples' AS source_table, network, source, count() AS rows,
        now64(3, 'UTC') AS first_seen, now64(3, 'UTC') AS last_seen
-FROM usage_samples
+FROM {{local "usage_samples"}}
 GROUP BY network, source;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS network_seen_panel_mv TO network_seen AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS network_seen_panel_mv{{on_cluster}} TO {{local "network_seen"}} AS
 SELECT 'panel_activity' AS source_table, network, source, count() AS rows,
        now64(3, 'UTC') AS first_seen, now64(3, 'UTC') AS last_seen
-FROM panel_activity
+FROM {{local "panel_activity"}}
 GROUP BY network, source;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS network_seen_bridge_mv TO network_seen AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS network_seen_bridge_mv{{on_cluster}} TO {{local "network_seen"}} AS
 SELECT 'bridge_traffic' AS source_table, network, source, count() AS rows,
        now64(3, 'UTC') AS first_seen, now64(3, 'UTC') AS last_seen
-FROM bridge_traffic
+FROM {{local "bridge_traffic"}}
 ARRAY JOIN arrayDistinct([from_network, to_network]) AS network
 GROUP BY network, source;
 
