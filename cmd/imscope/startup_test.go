@@ -54,6 +54,27 @@ func TestStartupMistakes(t *testing.T) {
 		}
 	})
 
+	t.Run("cluster settings", func(t *testing.T) {
+		// A cluster is of ClickHouse servers: serve refuses one on the
+		// embedded engine, and replication without a cluster, before it
+		// opens anything.
+		for env, want := range map[string]string{
+			"IMSCOPE_CLUSTER=prod":   "IMSCOPE_CLUSTER: needs ClickHouse servers (engine.clickhouse); the embedded engine is one process",
+			"IMSCOPE_REPLICATED=yes": "IMSCOPE_REPLICATED: needs a cluster (engine.cluster)",
+		} {
+			data := filepath.Join(t.TempDir(), "data")
+			cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--data", data)
+			cmd.Env = append(os.Environ(), env)
+			out, err := cmd.CombinedOutput()
+			if err == nil || !strings.Contains(string(out), want) {
+				t.Errorf("%s: %v\n%s\nwant %q", env, err, out, want)
+			}
+			if _, err := os.Stat(data); !os.IsNotExist(err) {
+				t.Errorf("%s: the data directory was made", env)
+			}
+		}
+	})
+
 	t.Run("data directory in use", func(t *testing.T) {
 		data := t.TempDir()
 		// A serve of another database holds the directory; a command on the
