@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"sync"
 	"time"
 
@@ -51,8 +50,6 @@ type Store struct {
 	newest map[sourceOf]time.Time
 	// paces size the chunks of the copy from staging per table (copyStaged).
 	paces map[string]*Pace
-	// periods knows the panel periods whose every row this Store wrote.
-	periods *newPeriods
 }
 
 // sourceOf names one source's rows in one table.
@@ -62,7 +59,7 @@ type sourceOf struct{ table, source string }
 func NewStore(e Engine) *Store {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	return &Store{e: e, suffix: hex.EncodeToString(b[:]), empty: map[string]bool{}, newest: map[sourceOf]time.Time{}, paces: map[string]*Pace{}, periods: newNewPeriods()}
+	return &Store{e: e, suffix: hex.EncodeToString(b[:]), empty: map[string]bool{}, newest: map[sourceOf]time.Time{}, paces: map[string]*Pace{}}
 }
 
 // Stored is a row given to a Store whose key was stored already: its index
@@ -92,10 +89,6 @@ type keyed[T any] struct {
 	// the lookup (Store.fresh): what a scrape or a push brings each run.
 	newest string
 	stamp  func(r *T) (source string, ts time.Time)
-	// periodOf and hashKey, when set, let rows of periods holding only
-	// this Store's rows skip the lookup (storeInPeriods): a large import.
-	periodOf func(r *T) time.Time
-	hashKey  func(seed maphash.Seed, r *T) uint64
 }
 
 // staged returns the staged row ord names, with a check that it is one.
@@ -156,11 +149,7 @@ var bridgesKeyed = keyed[imscope.BridgeSample]{
 
 var panelKeyed = keyed[imscope.PanelRecord]{
 	table: "panel_activity", stage: mustSQL("store/panel_stage.sql"), existing: mustSQL("store/panel_existing.sql"), insert: mustSQL("store/panel_insert.sql"),
-	columns:  []string{"period", "user_key", "network", "segment", "active_days", "messages"},
-	periodOf: panelPeriod,
-	hashKey: func(seed maphash.Seed, p *imscope.PanelRecord) uint64 {
-		return hashKeyOf(seed, panelPeriod(p), p.UserKey, p.Network, p.Segment)
-	},
+	columns: []string{"period", "user_key", "network", "segment", "active_days", "messages"},
 	values: func(p *imscope.PanelRecord) []any {
 		return []any{p.Period, p.UserKey, p.Network, p.Segment, p.ActiveDays, p.Messages}
 	},
@@ -175,19 +164,6 @@ var panelKeyed = keyed[imscope.PanelRecord]{
 		p.ActiveDays, p.Messages = days, messages
 		return int(ord), p, err
 	},
-}
-
-// panelPeriod is the period a panel row is stored under, for newPeriods:
-// its Period, a midnight UTC (what imports make). Any other time is the
-// zero time, which newPeriods never takes as a period of its own: engines
-// turn such times into Dates by different rules (the day in UTC, or in the
-// time's zone), so its stored period is not known for sure here.
-func panelPeriod(p *imscope.PanelRecord) time.Time {
-	day := p.Period.UTC().Truncate(24 * time.Hour)
-	if _, offset := p.Period.Zone(); offset != 0 || !p.Period.Equal(day) {
-		return time.Time{}
-	}
-	return day
 }
 
 var reportsKeyed = keyed[imscope.MarketReport]{
@@ -281,13 +257,19 @@ func storeKeyed[T any](ctx context.Context, s *Store, k *keyed[T], rows []T) ([]
 		return nil, err
 	}
 	var found []Stored[T]
-	switch {
-	case isFresh:
+	if isFresh {
 		err = send(ctx, s.e, k.table, k.columns, len(rows), func(i int) []any { return k.values(&rows[i]) })
-	case k.periodOf != nil:
-		found, err = storeInPeriods(ctx, s, k, rows, stage, skip)
-	default:
-		found, err = storeChecked(ctx, s, k, rows, stage, skip)
+	} else {
+		kept := s.empty[stage.Value.(string)] || s.empty[skip.Value.(string)]
+		found, err = storeStaged(ctx, s, k, rows, stage, skip)
+		var skipped *SkippedRowsError
+		if err != nil && kept && !errors.As(err, &skipped) && ctx.Err() == nil {
+			// A staging table kept from the last batch may have been
+			// dropped since (another process's cleanup of day-old tables):
+			// try once more with both created afresh. Rows are stored by
+			// key, so a second try never writes a row twice.
+			found, err = storeStaged(ctx, s, k, rows, stage, skip)
+		}
 	}
 	var skipped *SkippedRowsError
 	if err == nil || errors.As(err, &skipped) {
@@ -297,24 +279,6 @@ func storeKeyed[T any](ctx context.Context, s *Store, k *keyed[T], rows []T) ([]
 		noteNewest(s, k, rows)
 	} else {
 		forgetNewest(s, k, rows)
-	}
-	return found, err
-}
-
-// storeChecked stores a batch through the lookup of its keys.
-func storeChecked[T any](ctx context.Context, s *Store, k *keyed[T], rows []T, stage, skip Param) ([]Stored[T], error) {
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	kept := s.empty[stage.Value.(string)] || s.empty[skip.Value.(string)]
-	found, err := storeStaged(ctx, s, k, rows, stage, skip)
-	var skipped *SkippedRowsError
-	if err != nil && kept && !errors.As(err, &skipped) && ctx.Err() == nil {
-		// A staging table kept from the last batch may have been dropped
-		// since (another process's cleanup of day-old tables): try once
-		// more with both created afresh. Rows are stored by key, so a
-		// second try never writes a row twice.
-		found, err = storeStaged(ctx, s, k, rows, stage, skip)
 	}
 	return found, err
 }

@@ -43,7 +43,6 @@ func Run(t *testing.T, open Opener) {
 	t.Run("StoreRefusedRow", func(t *testing.T) { testStoreRefusedRow(t, fresh(t)) })
 	t.Run("StoreStagingDropped", func(t *testing.T) { testStoreStagingDropped(t, fresh(t)) })
 	t.Run("StoreFresh", func(t *testing.T) { testStoreFresh(t, fresh(t)) })
-	t.Run("StoreNewPeriods", func(t *testing.T) { testStoreNewPeriods(t, fresh(t)) })
 	t.Run("FarBounds", func(t *testing.T) { testFarBounds(t, fresh(t)) })
 	t.Run("BridgeLatencyExact", func(t *testing.T) { testBridgeLatencyExact(t, fresh(t)) })
 	t.Run("MarketReports", func(t *testing.T) { testMarketReports(t, fresh(t)) })
