@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -38,12 +40,22 @@ func FuzzMapExposition(f *testing.F) {
 	}
 	formats := []exposition.Format{exposition.Text, exposition.OpenMetrics}
 	f.Fuzz(func(t *testing.T, body []byte, format uint8) {
-		m := newMapper("fuzz", "http://fuzz/metrics", rules)
-		p := exposition.NewParser()
-		for i := range 3 {
-			b, err := m.mapBody(p, bytes.NewReader(body), formats[int(format)%len(formats)], t0.Add(time.Duration(i)*time.Minute))
-			if err != nil {
-				return
+		// The body, its lines reversed, then the body again: the second
+		// mapper forgets the last scrape's order before each (no
+		// mapper.known fast path), and must map each the same.
+		lines := bytes.SplitAfter(body, []byte("\n"))
+		slices.Reverse(lines)
+		bodies := [][]byte{body, bytes.Join(lines, nil), body}
+		m, plain := newMapper("fuzz", "http://fuzz/metrics", rules), newMapper("fuzz", "http://fuzz/metrics", rules)
+		p, pp := exposition.NewParser(), exposition.NewParser()
+		for i, body := range bodies {
+			now := t0.Add(time.Duration(i) * time.Minute)
+			as := formats[int(format)%len(formats)]
+			b, err := m.mapBody(p, bytes.NewReader(body), as, now)
+			plain.last = nil
+			want, wantErr := plain.mapBody(pp, bytes.NewReader(body), as, now)
+			if (err == nil) != (wantErr == nil) || !reflect.DeepEqual(b, want) {
+				t.Fatalf("scrape %d: %+v, %v; without the last scrape's order %+v, %v", i, b, err, want, wantErr)
 			}
 			for _, s := range b.Samples {
 				if !finite(s.Value) {

@@ -136,6 +136,31 @@ func TestCounters(t *testing.T) {
 	}
 }
 
+// TestSeriesOrderChanges: the mapper first tries the series the last
+// scrape had next (mapper.known); series reordered, missing, new or back
+// must still each find their own counter.
+func TestSeriesOrderChanges(t *testing.T) {
+	counter := func(lines ...string) string {
+		return "# TYPE im_messages_total counter\n" + strings.Join(lines, "\n") + "\n"
+	}
+	line := func(net string, v int) string {
+		return `im_messages_total{net="` + net + `"} ` + formatFloat(float64(v))
+	}
+	bodies := []string{
+		counter(line("qq", 10), line("msn", 20), line("icq", 30), line("fetion", 40)),
+		counter(line("fetion", 41), line("qq", 12), line("popo", 5), line("icq", 33)),                   // reordered, msn gone, popo new
+		counter(line("qq", 14), line("msn", 27), line("icq", 33), line("fetion", 50), line("popo", 9)),  // msn back
+		counter(line("qq", 15), line("msn", 29), line("icq", 34), line("fetion", 50), line("popo", 9)),  // as before
+		counter(line("popo", 19), line("fetion", 51), line("icq", 36), line("msn", 30), line("qq", 18)), // reversed
+	}
+	want := []string{"", "fetion=1 icq=3 qq=2", "fetion=9 icq=0 msn=7 popo=4 qq=2", "fetion=0 icq=1 msn=2 popo=0 qq=1", "fetion=1 icq=2 msn=1 popo=10 qq=3"}
+	for i, b := range scrapes(t, []Rule{usageCounter}, textCT, bodies...) {
+		if v := values(b); v != want[i] {
+			t.Errorf("scrape %d: rows %q, want %q (problems: %s)", i, v, want[i], problems(b))
+		}
+	}
+}
+
 func TestStaleSeriesForgotten(t *testing.T) {
 	bodies := []string{"# TYPE im_messages_total counter\nim_messages_total{net=\"qq\"} 10\n"}
 	for range staleScrapes + 1 {

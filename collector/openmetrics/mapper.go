@@ -39,8 +39,16 @@ type mapper struct {
 
 	series map[string]*series // counter state by family name and sorted labels
 	refs   map[string]*ref    // what is known of a series, by its text as written
-	scrape uint64             // scrapes mapped so far
-	prev   float64            // Unix seconds of the previous scrape; 0 before the first
+	// A target writes its series in the same order every scrape, so the
+	// ref a series needs is most often the one after the last ref met, in
+	// the order of the last scrape: checking that first spares hashing the
+	// series' text and probing refs at random (a fifth of mapping 100,000
+	// series). last is the previous scrape's refs in order, met this
+	// one's so far, next the position in last expected next.
+	last, met []*ref
+	next      int
+	scrape    uint64  // scrapes mapped so far
+	prev      float64 // Unix seconds of the previous scrape; 0 before the first
 
 	familyRules map[string][]int // cache: family name → indexes of matching rules
 
@@ -74,6 +82,8 @@ type famInfo struct {
 // matching the rules and finding the counter state cost allocations that a
 // series seen before must not cost again.
 type ref struct {
+	raw    string // the series' text as written: its key in mapper.refs
+	at     int    // its position in mapper.met in scrape seen
 	fam    string // family name and type it was made under
 	typ    exposition.Type
 	labels []exposition.Label
@@ -140,6 +150,7 @@ func (m *mapper) mapBody(p *exposition.Parser, r io.Reader, f exposition.Format,
 func (m *mapper) begin() {
 	m.n = 0
 	clear(m.created)
+	m.met, m.next = m.met[:0], 0
 }
 
 // sample notes one sample line. It allocates only for a series whose text
@@ -244,21 +255,45 @@ func (m *mapper) rulesFor(name string) []int {
 // ref returns what is known of the series s starts, working it out if s's
 // text is new (or its family changed type).
 func (m *mapper) ref(s *exposition.Sample, fi *famInfo) *ref {
-	if !s.Unusual {
-		if r := m.refs[string(s.Raw)]; r != nil && r.fam == fi.name && r.typ == fi.typ {
-			if r.st != nil && r.st.dropped {
-				r.st = m.seriesFor(r.key)
-			}
-			r.seen = m.scrape + 1
-			return r
-		}
+	if s.Unusual {
+		return m.newRef(s, fi)
 	}
-	r := m.newRef(s, fi)
-	if !s.Unusual {
+	r := m.known(s, fi)
+	if r != nil {
+		if r.st != nil && r.st.dropped {
+			r.st = m.seriesFor(r.key)
+		}
+	} else {
+		r = m.newRef(s, fi)
+		r.raw = string(s.Raw)
 		if len(m.refs) >= maxRefs {
 			clear(m.refs)
 		}
-		m.refs[string(s.Raw)] = r
+		m.refs[r.raw] = r
+	}
+	r.seen, r.at = m.scrape+1, len(m.met)
+	m.met = append(m.met, r)
+	return r
+}
+
+// known is the ref made before for s's text in family fi, or nil: the one
+// expected next in the last scrape's order when its text is s's, else the
+// one refs holds. A ref found in refs that the last scrape met moves the
+// expected position to just after it, so a series that came or went costs
+// one lookup, not one for each series after it.
+func (m *mapper) known(s *exposition.Sample, fi *famInfo) *ref {
+	if m.next < len(m.last) {
+		if r := m.last[m.next]; r.raw == string(s.Raw) && r.fam == fi.name && r.typ == fi.typ {
+			m.next++
+			return r
+		}
+	}
+	r := m.refs[string(s.Raw)]
+	if r == nil || r.fam != fi.name || r.typ != fi.typ {
+		return nil
+	}
+	if r.seen == m.scrape && r.at < len(m.last) && m.last[r.at] == r {
+		m.next = r.at + 1
 	}
 	return r
 }
@@ -320,6 +355,7 @@ func (m *mapper) seriesFor(key string) *series {
 // finish makes the rows of the scrape streamed in since begin, taken at now.
 func (m *mapper) finish(now time.Time) collector.Batch {
 	m.scrape++
+	m.last, m.met = m.met, m.last[:0]
 	m.out.reset(m.source)
 	m.problems = nil
 	clear(m.warned)
