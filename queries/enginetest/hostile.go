@@ -51,15 +51,18 @@ func testHostileValues(t *testing.T, e queries.Engine) {
 		}
 	})
 	t.Run("Inserts", func(t *testing.T) {
-		mustExec(t, e, "CREATE TABLE hostile (id UInt32, s String, lc LowCardinality(String), a Array(String), m Map(String, String), n Nullable(String)) ENGINE = MergeTree ORDER BY id")
-		b, err := e.Insert(ctx, "hostile", "id", "s", "lc", "a", "m", "n")
+		// LowCardinality nested every way the embedded engine's loads
+		// declare as the type it wraps (rowbinary.Type.FileName).
+		mustExec(t, e, "CREATE TABLE hostile (id UInt32, s String, lc LowCardinality(String), a Array(String), m Map(String, String), n Nullable(String), "+
+			"lcn LowCardinality(Nullable(String)), la Array(LowCardinality(String)), lm Map(LowCardinality(String), LowCardinality(String))) ENGINE = MergeTree ORDER BY id")
+		b, err := e.Insert(ctx, "hostile", "id", "s", "lc", "a", "m", "n", "lcn", "la", "lm")
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer b.Close()
 		for i, v := range hostile {
 			v := v
-			if err := b.Append(i, v, v, []string{v, v}, map[string]string{v: v}, &v); err != nil {
+			if err := b.Append(i, v, v, []string{v, v}, map[string]string{v: v}, &v, &v, []string{v, "x", v}, map[string]string{v: v, "k": "x"}); err != nil {
 				t.Fatalf("append %d: %v", i, err)
 			}
 		}
@@ -75,6 +78,17 @@ func testHostileValues(t *testing.T, e queries.Engine) {
 			if s != v || lc != v || !reflect.DeepEqual(a, []string{v, v}) || m[v] != v || len(m) != 1 || n == nil || *n != v {
 				t.Errorf("value %d (%.40q) did not round-trip through an insert", i, v)
 			}
+			var lcn *string
+			var la []string
+			var lm map[string]string
+			scanOne(t, e, "SELECT lcn, la, lm FROM hostile WHERE id = {id:UInt32}", []queries.Param{queries.Named("id", i)}, &lcn, &la, &lm)
+			wantMap := map[string]string{v: v, "k": "x"}
+			if v == "k" {
+				wantMap = map[string]string{"k": "x"}
+			}
+			if lcn == nil || *lcn != v || !reflect.DeepEqual(la, []string{v, "x", v}) || !reflect.DeepEqual(lm, wantMap) {
+				t.Errorf("value %d (%.40q) did not round-trip through nested LowCardinality columns: %.40q, %.40q, %.40q", i, v, derefOr(lcn), la, lm)
+			}
 			// And it is findable by parameter: the stored bytes equal the bound bytes.
 			var found uint64
 			scanOne(t, e, "SELECT count() FROM hostile WHERE s = {v:String}", []queries.Param{queries.Named("v", v)}, &found)
@@ -88,4 +102,11 @@ func testHostileValues(t *testing.T, e queries.Engine) {
 			t.Fatal("the hostile table is gone")
 		}
 	})
+}
+
+func derefOr(p *string) string {
+	if p == nil {
+		return "NULL"
+	}
+	return *p
 }
