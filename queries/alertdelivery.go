@@ -72,9 +72,9 @@ type AlertNotification struct {
 // InsertAlertNotifications records notifications sent or attempted.
 func InsertAlertNotifications(ctx context.Context, e Engine, ns []AlertNotification) error {
 	cols := []string{"sent_at", "notification_id", "rule", "episode", "state", "destination", "group_key", "status", "attempts", "error"}
-	return send(ctx, e, "alert_notifications", cols, len(ns), func(i int) []any {
+	return send(ctx, e, "alert_notifications", cols, len(ns), func(dst []any, i int) []any {
 		n := ns[i]
-		return []any{n.SentAt, n.NotificationID, n.Rule, n.Episode, n.State, n.Destination, n.GroupKey, n.Status, uint16(min(max(n.Attempts, 0), 1<<16-1)), n.Error}
+		return append(dst, n.SentAt, n.NotificationID, n.Rule, n.Episode, n.State, n.Destination, n.GroupKey, n.Status, uint16(min(max(n.Attempts, 0), 1<<16-1)), n.Error)
 	})
 }
 
@@ -179,8 +179,8 @@ type SilenceChange struct {
 // InsertSilenceChange records a change to a silence.
 func InsertSilenceChange(ctx context.Context, e Engine, c SilenceChange) error {
 	cols := []string{"changed_at", "silence_id", "action", "actor", "matchers", "starts_at", "ends_at", "comment"}
-	return send(ctx, e, "alert_silences", cols, 1, func(int) []any {
-		return []any{c.ChangedAt, c.SilenceID, c.Action, c.Actor, nonNil(c.Matchers), c.StartsAt, c.EndsAt, c.Comment}
+	return send(ctx, e, "alert_silences", cols, 1, func(dst []any, _ int) []any {
+		return append(dst, c.ChangedAt, c.SilenceID, c.Action, c.Actor, nonNil(c.Matchers), c.StartsAt, c.EndsAt, c.Comment)
 	})
 }
 

@@ -27,13 +27,13 @@ type AlertEvent struct {
 // InsertAlertEvents records transitions.
 func InsertAlertEvents(ctx context.Context, e Engine, ev []AlertEvent) error {
 	cols := []string{"ts", "rule", "kind", "firing", "value", "message", "labels"}
-	return send(ctx, e, "alert_events", cols, len(ev), func(i int) []any {
+	return send(ctx, e, "alert_events", cols, len(ev), func(dst []any, i int) []any {
 		a := ev[i]
 		labels := a.Labels
 		if labels == nil {
 			labels = map[string]string{}
 		}
-		return []any{a.TS, a.Rule, a.Kind, a.Firing, a.Value, a.Message, labels}
+		return append(dst, a.TS, a.Rule, a.Kind, a.Firing, a.Value, a.Message, labels)
 	})
 }
 

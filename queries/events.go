@@ -21,9 +21,9 @@ var eventColumns = []string{"changed_at", "event_id", "deleted", "actor", "at", 
 // new, or replaces the stored event of its ID. Rows are few (an admin's
 // form, a file of dozens), so they go in one insert, no staging.
 func StoreEvents(ctx context.Context, e Engine, events []imscope.Event, actor string, changedAt time.Time) error {
-	err := send(ctx, e, "events", eventColumns, len(events), func(i int) []any {
+	err := send(ctx, e, "events", eventColumns, len(events), func(dst []any, i int) []any {
 		ev := events[i]
-		return []any{changedAt, ev.ID, false, actor, ev.At, ev.DateOnly, ev.Title, ev.Description, nonNil(ev.Networks), nonNil(ev.Bridges), ev.Link}
+		return append(dst, changedAt, ev.ID, false, actor, ev.At, ev.DateOnly, ev.Title, ev.Description, nonNil(ev.Networks), nonNil(ev.Bridges), ev.Link)
 	})
 	if err != nil {
 		return fmt.Errorf("cannot store %d events: %w", len(events), err)
@@ -58,8 +58,8 @@ func DeleteEvent(ctx context.Context, e Engine, id, actor string, changedAt time
 	if !changedAt.After(last) {
 		changedAt = last.Add(time.Microsecond)
 	}
-	err = send(ctx, e, "events", eventColumns, 1, func(int) []any {
-		return []any{changedAt, id, true, actor, time.Unix(0, 0), false, "", "", []string{}, []string{}, ""}
+	err = send(ctx, e, "events", eventColumns, 1, func(dst []any, _ int) []any {
+		return append(dst, changedAt, id, true, actor, time.Unix(0, 0), false, "", "", []string{}, []string{}, "")
 	})
 	if err != nil {
 		return false, fmt.Errorf("cannot delete event %s: %w", id, err)

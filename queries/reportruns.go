@@ -75,10 +75,10 @@ func InsertReportRun(ctx context.Context, e Engine, r ReportRun) error {
 		"period_from", "period_to", "time_zone", "status", "late", "error", "notes", "files",
 		"delivery_destination", "delivery_kind", "delivery_status", "delivery_attempts", "delivery_error",
 		"resumed", "summary", "facts", "updated_at"}
-	return send(ctx, e, "report_runs", cols, 1, func(int) []any {
-		return []any{r.RunID, r.Report, r.Trigger, r.ScheduledFor, r.StartedAt, finished, r.Granularity, r.PeriodLabel,
+	return send(ctx, e, "report_runs", cols, 1, func(dst []any, _ int) []any {
+		return append(dst, r.RunID, r.Report, r.Trigger, r.ScheduledFor, r.StartedAt, finished, r.Granularity, r.PeriodLabel,
 			r.PeriodFrom, r.PeriodTo, r.TimeZone, r.Status, r.Late, r.Error, nonNil(r.Notes), nonNil(r.Files),
-			dest, kind, status, attempts, errs, uint16(min(max(r.Resumed, 0), 1<<16-1)), r.Summary, r.Facts, runVersion()}
+			dest, kind, status, attempts, errs, uint16(min(max(r.Resumed, 0), 1<<16-1)), r.Summary, r.Facts, runVersion())
 	})
 }
 

@@ -37,8 +37,8 @@ func InsertCollectorRun(ctx context.Context, e Engine, r CollectorRun) error {
 		warnings = []string{}
 	}
 	cols := []string{"run_id", "collector", "kind", "target", "started_at", "duration_ms", "rows", "stored", "existing", "conflicts", "status", "error", "warnings", "labels"}
-	return send(ctx, e, "collector_runs", cols, 1, func(int) []any {
-		return []any{r.RunID, r.Collector, r.Kind, r.Target, r.StartedAt, uint32(min(r.Duration.Milliseconds(), 1<<32-1)), r.Rows, r.Stored, r.Existing, r.Conflicts, r.Status, errText, warnings, map[string]string{}}
+	return send(ctx, e, "collector_runs", cols, 1, func(dst []any, _ int) []any {
+		return append(dst, r.RunID, r.Collector, r.Kind, r.Target, r.StartedAt, uint32(min(r.Duration.Milliseconds(), 1<<32-1)), r.Rows, r.Stored, r.Existing, r.Conflicts, r.Status, errText, warnings, map[string]string{})
 	})
 }
 

@@ -76,7 +76,9 @@ type keyed[T any] struct {
 	existing string   // SELECT ord, stored figures ... for staged keys already stored
 	insert   string   // INSERT INTO table SELECT ... FROM {stage} WHERE ord NOT IN {skip}
 	columns  []string // the staging table's columns after ord
-	values   func(r *T) []any
+	// values appends r's values, in columns' order, to dst: pointers to
+	// r's fields where the rows are many (see send).
+	values func(dst []any, r *T) []any
 	// scan reads one row of existing: the staged row's index (ord) and,
 	// from rows[ord] with the stored figures put in, the row as stored.
 	scan func(r Rows, rows []T) (int, T, error)
@@ -111,7 +113,9 @@ var samplesKeyed = keyed[imscope.Sample]{
 	table: "usage_samples", stage: mustSQL("store/usage_stage.sql"), existing: mustSQL("store/usage_existing.sql"), insert: mustSQL("store/usage_insert.sql"),
 	newest: mustSQL("store/usage_newest.sql"), stamp: func(s *imscope.Sample) (string, time.Time) { return s.Source, s.TS },
 	columns: []string{"ts", "source", "network", "metric", "segment", "value"},
-	values:  func(s *imscope.Sample) []any { return []any{s.TS, s.Source, s.Network, s.Metric, s.Segment, s.Value} },
+	values: func(dst []any, s *imscope.Sample) []any {
+		return append(dst, &s.TS, &s.Source, &s.Network, &s.Metric, &s.Segment, &s.Value)
+	},
 	scan: func(r Rows, rows []imscope.Sample) (int, imscope.Sample, error) {
 		var ord uint32
 		var value float64
@@ -128,12 +132,12 @@ var bridgesKeyed = keyed[imscope.BridgeSample]{
 	table: "bridge_traffic", stage: mustSQL("store/bridge_stage.sql"), existing: mustSQL("store/bridge_existing.sql"), insert: mustSQL("store/bridge_insert.sql"),
 	newest: mustSQL("store/bridge_newest.sql"), stamp: func(b *imscope.BridgeSample) (string, time.Time) { return b.Source, b.TS },
 	columns: []string{"ts", "source", "bridge", "from_network", "to_network", "messages", "failures", "bytes", "latency", "latency_sum"},
-	values: func(b *imscope.BridgeSample) []any {
+	values: func(dst []any, b *imscope.BridgeSample) []any {
 		lat := b.Latency
 		if lat == nil {
 			lat = map[uint64]uint64{}
 		}
-		return []any{b.TS, b.Source, b.Bridge, b.FromNetwork, b.ToNetwork, b.Messages, b.Failures, b.Bytes, lat, b.LatencySum}
+		return append(dst, &b.TS, &b.Source, &b.Bridge, &b.FromNetwork, &b.ToNetwork, &b.Messages, &b.Failures, &b.Bytes, lat, &b.LatencySum)
 	},
 	scan: func(r Rows, rows []imscope.BridgeSample) (int, imscope.BridgeSample, error) {
 		var ord uint32
@@ -150,8 +154,8 @@ var bridgesKeyed = keyed[imscope.BridgeSample]{
 var panelKeyed = keyed[imscope.PanelRecord]{
 	table: "panel_activity", stage: mustSQL("store/panel_stage.sql"), existing: mustSQL("store/panel_existing.sql"), insert: mustSQL("store/panel_insert.sql"),
 	columns: []string{"period", "user_key", "network", "segment", "active_days", "messages"},
-	values: func(p *imscope.PanelRecord) []any {
-		return []any{p.Period, p.UserKey, p.Network, p.Segment, p.ActiveDays, p.Messages}
+	values: func(dst []any, p *imscope.PanelRecord) []any {
+		return append(dst, &p.Period, &p.UserKey, &p.Network, &p.Segment, &p.ActiveDays, &p.Messages)
 	},
 	scan: func(r Rows, rows []imscope.PanelRecord) (int, imscope.PanelRecord, error) {
 		var ord uint32
@@ -169,12 +173,12 @@ var panelKeyed = keyed[imscope.PanelRecord]{
 var reportsKeyed = keyed[imscope.MarketReport]{
 	table: "market_reports", stage: mustSQL("store/reports_stage.sql"), existing: mustSQL("store/reports_existing.sql"), insert: mustSQL("store/reports_insert.sql"),
 	columns: []string{"period", "period_start", "publisher", "basis", "network", "share", "bound", "note"},
-	values: func(m *imscope.MarketReport) []any {
+	values: func(dst []any, m *imscope.MarketReport) []any {
 		var note *string
 		if m.Note != "" {
 			note = &m.Note
 		}
-		return []any{m.Period, m.PeriodStart, m.Publisher, m.Basis, m.Network, m.Share, string(m.Bound), note}
+		return append(dst, m.Period, m.PeriodStart, m.Publisher, m.Basis, m.Network, m.Share, string(m.Bound), note)
 	},
 	scan: func(r Rows, rows []imscope.MarketReport) (int, imscope.MarketReport, error) {
 		var ord uint32
@@ -198,8 +202,8 @@ var statesKeyed = keyed[imscope.BridgeState]{
 	table: "bridge_states", stage: mustSQL("store/states_stage.sql"), existing: mustSQL("store/states_existing.sql"), insert: mustSQL("store/states_insert.sql"),
 	newest: mustSQL("store/states_newest.sql"), stamp: func(s *imscope.BridgeState) (string, time.Time) { return s.Source, s.TS },
 	columns: []string{"ts", "source", "bridge", "remote_id", "state", "up", "error", "message"},
-	values: func(s *imscope.BridgeState) []any {
-		return []any{s.TS, s.Source, s.Bridge, s.RemoteID, s.State, s.Up, s.Error, s.Message}
+	values: func(dst []any, s *imscope.BridgeState) []any {
+		return append(dst, s.TS, s.Source, s.Bridge, s.RemoteID, s.State, s.Up, s.Error, s.Message)
 	},
 	scan: func(r Rows, rows []imscope.BridgeState) (int, imscope.BridgeState, error) {
 		var ord uint32
@@ -258,7 +262,7 @@ func storeKeyed[T any](ctx context.Context, s *Store, k *keyed[T], rows []T) ([]
 	}
 	var found []Stored[T]
 	if isFresh {
-		err = send(ctx, s.e, k.table, k.columns, len(rows), func(i int) []any { return k.values(&rows[i]) })
+		err = insertAll(ctx, s.e, k, rows)
 	} else {
 		kept := s.empty[stage.Value.(string)] || s.empty[skip.Value.(string)]
 		found, err = storeStaged(ctx, s, k, rows, stage, skip)
@@ -373,8 +377,10 @@ func storeStaged[T any](ctx context.Context, s *Store, k *keyed[T], rows []T, st
 		}
 	}()
 	cols := append([]string{"ord"}, k.columns...)
-	serr := send(ctx, s.e, stage.Value.(string), cols, len(rows), func(i int) []any {
-		return append([]any{uint32(i)}, k.values(&rows[i])...)
+	var ord uint32 // one variable for every row: a batch reads its values at once (send)
+	serr := send(ctx, s.e, stage.Value.(string), cols, len(rows), func(dst []any, i int) []any {
+		ord = uint32(i)
+		return k.values(append(dst, &ord), &rows[i])
 	})
 	var skipped *SkippedRowsError
 	if serr != nil && !errors.As(serr, &skipped) {
@@ -397,7 +403,7 @@ func storeStaged[T any](ctx context.Context, s *Store, k *keyed[T], rows []T, st
 		}
 	}
 	skipUsed = len(keep) > 0
-	if err := send(ctx, s.e, skip.Value.(string), []string{"ord"}, len(keep), func(i int) []any { return []any{keep[i]} }); err != nil {
+	if err := send(ctx, s.e, skip.Value.(string), []string{"ord"}, len(keep), func(dst []any, i int) []any { return append(dst, &keep[i]) }); err != nil {
 		return nil, fmt.Errorf("cannot note the stored rows of %s: %w", k.table, err)
 	}
 	if err := s.copyStaged(ctx, k.table, k.insert, len(rows), stage, skip); err != nil {

@@ -43,9 +43,10 @@ func BenchmarkInsert(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
+				var r usage // pointers to its fields, as queries' send hands rows over
 				for i := range n {
-					r := usageRow(i)
-					if err := batch.Append(r.ts, r.source, r.network, r.metric, r.segment, r.value); err != nil {
+					r = usageRow(i)
+					if err := batch.Append(&r.ts, &r.source, &r.network, &r.metric, &r.segment, &r.value); err != nil {
 						b.Fatal(err)
 					}
 				}

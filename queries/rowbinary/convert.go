@@ -35,6 +35,11 @@ func (t *Type) intOf(v any) (int64, error) {
 		n = int64(x)
 	case int64:
 		n = x
+	case *int64: // a row's field given without boxing its value (queries' send)
+		if x == nil {
+			return 0, t.mismatch(v)
+		}
+		n = *x
 	case int32:
 		n = int64(x)
 	case int16:
@@ -99,6 +104,11 @@ func (t *Type) uintOf(v any) (uint64, error) {
 		n = uint64(x)
 	case uint8:
 		n = uint64(x)
+	case *uint64, *uint32, *uint16, *uint8:
+		var ok bool
+		if n, ok = uintAt(x); !ok {
+			return 0, t.mismatch(v)
+		}
 	case uint:
 		n = uint64(x)
 	case bool:
@@ -147,6 +157,10 @@ func floatValue(v any) (float64, bool) {
 	switch x := v.(type) {
 	case float64:
 		return x, true
+	case *float64:
+		if x != nil {
+			return *x, true
+		}
 	case float32:
 		return float64(x), true
 	case int:
@@ -164,8 +178,13 @@ func floatValue(v any) (float64, bool) {
 }
 
 func (t *Type) boolOf(v any) (bool, error) {
-	if b, ok := v.(bool); ok {
-		return b, nil
+	switch x := v.(type) {
+	case bool:
+		return x, nil
+	case *bool:
+		if x != nil {
+			return *x, nil
+		}
 	}
 	return false, t.mismatch(v)
 }
@@ -178,6 +197,11 @@ func (t *Type) stringOf(v any) (string, error) {
 		return x, nil
 	case []byte:
 		return string(x), nil
+	case *string:
+		if x != nil {
+			return *x, nil
+		}
+		return "", t.mismatch(v)
 	}
 	if s, ok := stringKind(v); ok {
 		return s, nil
@@ -271,6 +295,32 @@ func stringKind(v any) (string, bool) {
 		return rv.String(), true
 	}
 	return "", false
+}
+
+// uintAt reads the unsigned integer a non-nil pointer points at.
+func uintAt(p any) (uint64, bool) {
+	switch x := p.(type) {
+	case *uint64:
+		return derefOK(x)
+	case *uint32:
+		n, ok := derefOK(x)
+		return uint64(n), ok
+	case *uint16:
+		n, ok := derefOK(x)
+		return uint64(n), ok
+	case *uint8:
+		n, ok := derefOK(x)
+		return uint64(n), ok
+	}
+	return 0, false
+}
+
+func derefOK[T any](p *T) (T, bool) {
+	if p == nil {
+		var zero T
+		return zero, false
+	}
+	return *p, true
 }
 
 // isNil reports NULL: nil, or a nil pointer.

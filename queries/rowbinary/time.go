@@ -17,7 +17,11 @@ import (
 func (t *Type) timeOf(v any) (int64, error) {
 	tm, ok := v.(time.Time)
 	if !ok {
-		return 0, t.mismatch(v)
+		p, isPtr := v.(*time.Time)
+		if !isPtr || p == nil {
+			return 0, t.mismatch(v)
+		}
+		tm = *p
 	}
 	switch t.kind {
 	case kDate, kDate32:
