@@ -5,9 +5,10 @@ import (
 )
 
 // FuzzParseType: any type text either parses into a type whose Name parses
-// again to the same name, or is refused — never a panic.
+// again to the same name, and whose FileName (what a load declares) parses
+// to a type of the same kind, or is refused — never a panic.
 func FuzzParseType(f *testing.F) {
-	for _, s := range []string{"UInt64", "Map(String, Array(Nullable(Float64)))", "Enum8('a' = 1, 'b''c' = 2)", "Tuple(a String, b DateTime64(3, 'UTC'))", "SimpleAggregateFunction(sum, UInt64)", "Decimal(18, 4)", "FixedString(3)", "LowCardinality(Nullable(String))"} {
+	for _, s := range []string{"UInt64", "Map(String, Array(Nullable(Float64)))", "Enum8('a' = 1, 'b''c' = 2)", "Tuple(a String, b DateTime64(3, 'UTC'))", "SimpleAggregateFunction(sum, UInt64)", "Decimal(18, 4)", "FixedString(3)", "LowCardinality(Nullable(String))", "Map(LowCardinality(String), Array(LowCardinality(String)))", "Tuple(`a b` LowCardinality(String), UInt8)"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -18,6 +19,10 @@ func FuzzParseType(f *testing.F) {
 		again, err := Parse(typ.Name)
 		if err != nil || again.Name != typ.Name || again.kind != typ.kind {
 			t.Fatalf("%q parsed to name %q which re-parses to %v, %v", s, typ.Name, again, err)
+		}
+		file, err := Parse(typ.FileName())
+		if err != nil || file.kind != typ.kind || file.FileName() != typ.FileName() {
+			t.Fatalf("%q: FileName %q parses to %v, %v", s, typ.FileName(), file, err)
 		}
 	})
 }
