@@ -82,6 +82,10 @@ type keyed[T any] struct {
 	// scan reads one row of existing: the staged row's index (ord) and,
 	// from rows[ord] with the stored figures put in, the row as stored.
 	scan func(r Rows, rows []T) (int, T, error)
+	// anyStored, when set, returns a row when some staged key may be
+	// stored, and none when none can be: a batch it returns none for
+	// skips existing (panel rows, which have no time stamp for fresh).
+	anyStored string
 	// replaces, when set, says whether a given row is written over the
 	// stored one (published shares: when its figures differ); otherwise a
 	// stored key is never written again.
@@ -153,7 +157,8 @@ var bridgesKeyed = keyed[imscope.BridgeSample]{
 
 var panelKeyed = keyed[imscope.PanelRecord]{
 	table: "panel_activity", stage: mustSQL("store/panel_stage.sql"), existing: mustSQL("store/panel_existing.sql"), insert: mustSQL("store/panel_insert.sql"),
-	columns: []string{"period", "user_key", "network", "segment", "active_days", "messages"},
+	anyStored: mustSQL("store/panel_any_stored.sql"),
+	columns:   []string{"period", "user_key", "network", "segment", "active_days", "messages"},
 	values: func(dst []any, p *imscope.PanelRecord) []any {
 		return append(dst, &p.Period, &p.UserKey, &p.Network, &p.Segment, &p.ActiveDays, &p.Messages)
 	},
@@ -493,6 +498,15 @@ func (s *Store) release(ctx context.Context, p Param) {
 
 // existing reads the staged rows whose key is stored, with stored figures.
 func existing[T any](ctx context.Context, e Engine, k *keyed[T], stage Param, rows []T) ([]Stored[T], error) {
+	if k.anyStored != "" {
+		some, err := collect(ctx, e, k.anyStored, []Param{stage}, func(r Rows) (n uint8, err error) { return n, r.Scan(&n) })
+		if err != nil {
+			return nil, fmt.Errorf("cannot look up stored keys of %s: %w", k.table, err)
+		}
+		if len(some) == 0 {
+			return nil, nil
+		}
+	}
 	r, err := e.Query(ctx, k.existing, stage)
 	if err != nil {
 		return nil, fmt.Errorf("cannot look up stored keys of %s: %w", k.table, err)
