@@ -46,8 +46,11 @@ type Rows interface {
 }
 
 // Batch is one insert statement in the making. Append converts and buffers a
-// row; Send writes every appended row or none (ClickHouse inserts of one block
-// are atomic per partition); Close releases what Send did not.
+// row, reading its values before it returns — so a value may be a pointer to
+// a field, and the caller may reuse it for the next row (rowbinary's Encode
+// says which pointers); Send writes every appended row or none (ClickHouse
+// inserts of one block are atomic per partition); Close releases what Send
+// did not.
 type Batch interface {
 	Append(values ...any) error
 	// Len is the number of rows appended so far.
